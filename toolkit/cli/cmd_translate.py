@@ -1,0 +1,1 @@
+"""``bitext translate``: the main job (being written)."""

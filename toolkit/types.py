@@ -1,0 +1,180 @@
+"""The few value types passed between stages: segment → glossary → translate → formats.
+
+This module imports nothing of the toolkit's, so every stage can depend on it. Offsets are code
+points into NFC text, end exclusive, unless a docstring says otherwise.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One sentence (or headline, caption, list item) of a source document.
+
+    Attributes:
+        doc_id: identifier of the document (usually the input file's stem).
+        para: 0-based paragraph index (paragraphs are separated by blank lines).
+        index: 0-based position of the segment in the whole document.
+        start, end: code-point offsets into the NFC-normalised document, end exclusive;
+            ``document[start:end] == text`` always holds.
+        text: the segment's text, exactly as in the (NFC) document.
+        line: 1-based line number of ``start`` in the document (for PO ``#:`` references).
+    """
+
+    doc_id: str
+    para: int
+    index: int
+    start: int
+    end: int
+    text: str
+    line: int = 1
+
+    @property
+    def id(self) -> str:
+        """Stable per-document id, ``seg-0001`` for the first segment (also the PO msgctxt)."""
+        return f"seg-{self.index + 1:04d}"
+
+
+class TermType(str, enum.Enum):
+    """How a glossary entry is enforced (see glossary/README.md)."""
+
+    REQUIRED = "required"        # the target rendering must appear in the draft
+    DNT = "dnt"                  # do not translate: the source form must appear as is
+    PREFERRED = "preferred"      # checked; a miss is a warning only
+    FORBIDDEN = "forbidden"      # target is a known wrong rendering that must not appear
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One term-base entry.
+
+    Attributes:
+        source: Vietnamese term (NFC).
+        target: English rendering (for FORBIDDEN: the rendering that must not appear).
+        type: how it is enforced.
+        note: source of the entry or reasoning, for reviewers.
+        context: optional domain/context label.
+        origin: ``file:line`` the entry was read from (for messages).
+        case_sensitive: match the source case-sensitively (acronyms such as ``BĐBP``).
+        replacement: for FORBIDDEN entries, the approved rendering to use instead.
+    """
+
+    source: str
+    target: str
+    type: TermType = TermType.REQUIRED
+    note: str = ""
+    context: str = ""
+    origin: str = ""
+    case_sensitive: bool = False
+    replacement: str = ""
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """An occurrence of a glossary entry in a segment; offsets into the segment text."""
+
+    start: int
+    end: int
+    surface: str
+    entry: GlossaryEntry
+
+
+class TermStatus(str, enum.Enum):
+    """Outcome of verifying one term occurrence in a draft."""
+
+    ENFORCED = "enforced"    # present because it was protected before MT
+    PRESENT = "present"      # the model produced it by itself
+    REPAIRED = "repaired"    # fixed after MT (n-best choice or span replacement)
+    FLAGGED = "flagged"      # still missing or forbidden form present: needs a human
+    WARNING = "warning"      # a PREFERRED term missed (does not force fuzzy)
+
+
+@dataclass(frozen=True)
+class TermCheck:
+    """Result of verifying one ``TermMatch`` against the final draft.
+
+    Attributes:
+        match: the source occurrence.
+        status: see ``TermStatus``.
+        method: how it was achieved or why it failed, e.g. ``"placeholder"``, ``"n-best:2"``.
+    """
+
+    match: TermMatch
+    status: TermStatus
+    method: str = ""
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One MT output for one input text.
+
+    Attributes:
+        text: detokenised target text.
+        score: length-normalised log-probability from the engine (higher is better; 0.0 if unknown).
+        flags: machine-check flags, e.g. ``"mt-split:3"``, ``"mt-check:repetition"``.
+    """
+
+    text: str
+    score: float = 0.0
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The machine draft for one segment after term enforcement.
+
+    Attributes:
+        text: the English draft (may be empty when nothing could be produced).
+        flags: reasons a human must look (term misses, loops, splits); empty means a clean draft.
+        notes: comments for the reviewer, one per line (written as PO ``#.`` comments).
+        checks: one ``TermCheck`` per glossary occurrence.
+        method: ``"mt"``, ``"copied"`` (no translatable text), ``"tm"`` (translation memory).
+    """
+
+    text: str
+    flags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    checks: tuple[TermCheck, ...] = ()
+    method: str = "mt"
+
+
+class Status(str, enum.Enum):
+    """Workflow state of a bilingual unit, mapped once per format.
+
+    PO: NEW = empty msgstr; FUZZY = ``#, fuzzy``; TRANSLATED = non-empty, non-fuzzy (approved).
+    """
+
+    NEW = "new"
+    FUZZY = "fuzzy"
+    TRANSLATED = "translated"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One bilingual entry, as writers take and readers return it.
+
+    Attributes:
+        msgid: source text.
+        msgstr: target text ('' when untranslated).
+        msgctxt: disambiguating context (our files: the segment id), or None.
+        status: workflow state.
+        comments: extracted comments (PO ``#.``), one string per line.
+        translator_comments: translator comments (PO ``# ``), one string per line.
+        references: (file, line) pairs (PO ``#:``); line may be None.
+        previous_msgid: the msgid this unit had before the source changed (PO ``#| msgid``).
+        obsolete: a unit whose source is gone (PO ``#~``).
+        flags: other PO flags besides fuzzy (e.g. ``c-format``), kept for round trips.
+    """
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    status: Status = Status.NEW
+    comments: tuple[str, ...] = ()
+    translator_comments: tuple[str, ...] = ()
+    references: tuple[tuple[str, int | None], ...] = ()
+    previous_msgid: str | None = None
+    obsolete: bool = False
+    flags: tuple[str, ...] = field(default=())
