@@ -225,6 +225,17 @@ def locate_terms(draft: str, matches: Sequence[TermMatch], glossary: Glossary | 
     return spans, forbidden
 
 
+# English function words: a bare-term rendering made only of these (or of short tokens) says nothing
+# about where the term is in the draft, so it is never used for span replacement.
+FUNCTION_WORDS = frozenset("a an the of to in on at for by with and or as is are was be from that this".split())
+
+
+def _usable_rendering(rendering: str) -> bool:
+    """True when a bare-term MT rendering is specific enough to locate the term in a draft."""
+    words = re.findall(r"[^\W\d_]+", rendering.lower())
+    return any(len(w) >= 3 and w not in FUNCTION_WORDS for w in words)
+
+
 def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
@@ -243,7 +254,7 @@ def _candidates(hyps: list[Hypothesis], prot: Protected, matches: list[TermMatch
         text, salvaged_nums = restore(hyp.text, prot)
         order = sorted(prot.protected)
         salvaged = frozenset(order[n - 1] for n in salvaged_nums if 0 < n <= len(order))
-        label = f"{prefix}{rank + 1}" if (prefix or rank) else ""
+        label = "" if (prefix == "n-best:" and rank == 0) else f"{prefix}{rank + 1}"
         out.append(_evaluate(_Candidate(text, hyp, label, prot.protected, prot.strategy, salvaged),
                              matches, glossary))
     return out
@@ -344,7 +355,7 @@ def draft_segments(sources: Sequence[str], glossary: Glossary | None, translate:
                     if s is not None or m.entry.type is TermType.PREFERRED:
                         continue
                     for r in sorted(set(renderings.get(m.entry.source, [])), key=len, reverse=True):
-                        if sum(ch.isalpha() for ch in r) < 2:
+                        if not _usable_rendering(r):
                             continue
                         hits = [h for h in find_rendering(texts[i], r, claimed)
                                 if not any(h[0] < e[1] and e[0] < h[1] for e in [x[:2] for x in edits])]
