@@ -94,11 +94,15 @@ def numbering_labels() -> frozenset[str]:
 
 
 def _first_word_char(text: str, i: int, limit: int = 8) -> str:
-    """The first letter or digit at or after ``i``, skipping opening quotes, brackets and dashes."""
+    """The first letter or digit at or after ``i``, skipping opening quotes, brackets, dashes and the
+    gaps after a dash (``“Đi!” – anh nói``: the dash introduces the rest of the same sentence)."""
+    dash = False
     for c in text[i:i + limit]:
         if c.isalnum():
             return c
-        if c not in OPENERS and c not in "-–—":
+        if c in "-–—":
+            dash = True
+        elif c not in OPENERS and not (dash and c in GAP_CHARS):
             return c
     return ""
 

@@ -47,9 +47,10 @@ _VI_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")  # ton
 # Legacy font encodings, as bytes. TCVN3 (ABC, TCVN 5712:1993 VN3) puts Vietnamese letters at
 # 0xA1-0xFE, e.g. đ=0xAE, ư=0xAD, ơ=0xAC, ê=0xAA, ệ=0xD6 ("®−îc" = được, "ViÖt" = Việt).
 # VNI-Windows writes a base letter then a mark byte: đ=0xF1, ư=0xF6, ơ=0xF4, "vaø" = và, "cuûa" = của.
-# Source: the UniKey/Vietkey conversion tables (vietunicode.sourceforge.net/charset/).
-_TCVN3_MARKER = re.compile(rb"[\xa8-\xae\xb5-\xbe\xc6-\xd6\xde-\xfe][a-z]|[a-zA-Z][\xa8-\xae\xb5-\xbe\xd6]")
-_VNI_MARKER = re.compile(rb"[aeiouyAEIOUY][\xf8\xf9\xfb\xf5\xef\xe4\xe5\xd8\xd9\xdb\xd5\xcf\xc4]|\xf1[aeiou\xf6\xf4]")
+# Source: the TCVN3 and VNI-Windows code charts (as in UniKey's converter, vietunicode.sourceforge.net/charset/);
+# detection only, so a few marker bytes suffice and the full tables are not shipped.
+_TCVN3_MARKER = re.compile(rb"[\xae\xa7][a-z\xa9-\xad\xb5-\xb9]|[a-zA-Z][\xa9\xaa\xb5-\xb9\xd6]")
+_VNI_MARKER = re.compile(rb"(?<![A-Za-z])[\xf1\xd1][aeiouyAEIOUY\xf4\xf6]|[aeiouyAEIOUY][\xf8\xf9\xfb\xf5\xef]")
 
 
 def _line_of(data: bytes, pos: int) -> int:
