@@ -87,8 +87,8 @@ def _bad_char(text: str) -> str | None:
 def _clean_text(value: str, what: str, line: int, report: LintReport, *, term: bool) -> str:
     """NFC-normalise and check one field; records warnings/errors on ``report``."""
     if not unicodedata.is_normalized("NFC", value):
-        report.warnings.append((line, f"{what} {value!r} is not NFC; normalised"))
         value = unicodedata.normalize("NFC", value)
+        report.warnings.append((line, f"{what} {value!r} is not NFC (decomposed characters); normalised"))
     if term:
         bad = _bad_char(value)
         if bad:
