@@ -1,0 +1,213 @@
+"""Regression tests for Vietnamese sentence segmentation (issue 3), one per phenomenon.
+
+Expected splits follow the gold conventions 1–8 of shared/README.md. The sentences are written for
+these tests (none comes from the development set in shared/segmentation, which is kept for measuring).
+"""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from toolkit import segment as segment_mod
+from toolkit.segment import segment_lines, segment_text
+from toolkit.segment_rules import GAP_CHARS, prefixes, numbering_labels
+
+DATA = Path(__file__).resolve().parent / "data" / "segment"
+
+
+def texts(text: str) -> list[str]:
+    return [s.text for s in segment_text(text)]
+
+
+# (id, input, expected segment texts): the id names what the case guards.
+INLINE_CASES = [
+    ("sentence_end_with_space", "Trời mưa. Đường ngập.", ["Trời mưa.", "Đường ngập."]),
+    ("sentence_end_without_space", "Ông sinh năm 1955.Ông mất năm 1990.",
+     ["Ông sinh năm 1955.", "Ông mất năm 1990."]),
+    ("question_and_exclamation", "Vì sao? Vì trời mưa! Thật sao?!", ["Vì sao?", "Vì trời mưa!", "Thật sao?!"]),
+    ("title_TP_before_name", "Ông ở TP. Hồ Chí Minh. Bà ở Huế.", ["Ông ở TP. Hồ Chí Minh.", "Bà ở Huế."]),
+    ("title_TP_glued_to_HCM", "Ông sống ở TP.HCM. Bà sống ở Hà Nội.", ["Ông sống ở TP.HCM.", "Bà sống ở Hà Nội."]),
+    ("Tp_glued_to_HCM_mid_sentence", "Kinh tế Tp.HCM tăng trưởng. Giá ổn định.",
+     ["Kinh tế Tp.HCM tăng trưởng.", "Giá ổn định."]),
+    ("compound_title_PGS_TS", "PGS.TS. Nguyễn Văn An phát biểu. GS.TS. Trần Bình đồng ý.",
+     ["PGS.TS. Nguyễn Văn An phát biểu.", "GS.TS. Trần Bình đồng ý."]),
+    ("title_ThS_BS_and_Th_S", "ThS.BS Lê Chi khám bệnh. Th.S Phạm Dũng giảng dạy. ThS. Hà nói.",
+     ["ThS.BS Lê Chi khám bệnh.", "Th.S Phạm Dũng giảng dạy.", "ThS. Hà nói."]),
+    ("title_BS_and_TS", "BS. Lan trực đêm. TS. Minh nghiên cứu.", ["BS. Lan trực đêm.", "TS. Minh nghiên cứu."]),
+    ("address_letters_Q_and_P", "Nhà ở Q. 1 gần P. Bến Nghé. Ông chuyển về Q. Bình Thạnh.",
+     ["Nhà ở Q. 1 gần P. Bến Nghé.", "Ông chuyển về Q. Bình Thạnh."]),
+    ("saint_St", "Ông đến St. Petersburg. Sau đó về nước.", ["Ông đến St. Petersburg.", "Sau đó về nước."]),
+    ("initials_in_names", "Ông Nguyễn V. A. đã đến. Ông Lê B. cũng vậy.",
+     ["Ông Nguyễn V. A. đã đến.", "Ông Lê B. cũng vậy."]),
+    ("marked_capital_is_a_word_not_initial", "Họ đến Đông Nam Á. Sau đó về.", ["Họ đến Đông Nam Á.", "Sau đó về."]),
+    ("vv_ending_a_sentence", "Có táo, cam v.v. Tuy nhiên giá cao.", ["Có táo, cam v.v.", "Tuy nhiên giá cao."]),
+    ("vv_inside_a_sentence", "Có táo, cam v.v. và nhiều loại khác.", ["Có táo, cam v.v. và nhiều loại khác."]),
+    ("numeric_only_prefix_before_number", "Xem tr. 25 để biết thêm. Hết.", ["Xem tr. 25 để biết thêm.", "Hết."]),
+    ("decimal_comma_and_thousands_dot", "Dân số 1.234,5 nghìn người. Sau đó tăng.",
+     ["Dân số 1.234,5 nghìn người.", "Sau đó tăng."]),
+    ("number_glued_to_unit", "Biên giới dài 231,7km. Địa hình hiểm trở.", ["Biên giới dài 231,7km.", "Địa hình hiểm trở."]),
+    ("dotted_and_dashed_dates", "Ông sinh ngày 8.1.1877 tại Huế. Ngày 9-1-2015 ông mất.",
+     ["Ông sinh ngày 8.1.1877 tại Huế.", "Ngày 9-1-2015 ông mất."]),
+    ("clock_time_7h30", "Lúc 7h30 sáng. Lúc 8 giờ tối.", ["Lúc 7h30 sáng.", "Lúc 8 giờ tối."]),
+    ("sentence_starting_with_a_number", "Tổng cộng 10 người. 5 người đã về.", ["Tổng cộng 10 người.", "5 người đã về."]),
+    ("url_dots", "Truy cập https://vnexpress.net/tin-tuc.html để xem. Hết.",
+     ["Truy cập https://vnexpress.net/tin-tuc.html để xem.", "Hết."]),
+    ("domain_dots_and_final_stop", "Nguồn: bienphong.com.vn. Ảnh minh họa.", ["Nguồn: bienphong.com.vn.", "Ảnh minh họa."]),
+    ("email_dots", "Liên hệ: an.nguyen@gmail.com. Xin cảm ơn.", ["Liên hệ: an.nguyen@gmail.com.", "Xin cảm ơn."]),
+    ("ellipsis_three_dots_before_capital", "Anh ấy chờ... Rồi anh đi.", ["Anh ấy chờ...", "Rồi anh đi."]),
+    ("ellipsis_character_before_capital", "Chị nói… Không ai nghe.", ["Chị nói…", "Không ai nghe."]),
+    ("ellipsis_before_lower_case_continues", "Anh ấy chờ... rồi anh đi.", ["Anh ấy chờ... rồi anh đi."]),
+    ("omission_ellipsis_in_brackets", "Ông viết (...) Tuy vậy vẫn đúng.", ["Ông viết (...) Tuy vậy vẫn đúng."]),
+    ("closing_quote_stays_with_sentence", "Ông nói: “Tôi sẽ đến.” Sau đó ông đi.",
+     ["Ông nói: “Tôi sẽ đến.”", "Sau đó ông đi."]),
+    ("quotation_of_several_sentences_split_inside", "Ông nói: “Tôi đến. Anh chờ nhé.” Rồi đi.",
+     ["Ông nói: “Tôi đến.", "Anh chờ nhé.”", "Rồi đi."]),
+    ("closing_bracket_stays_with_sentence", "Ông về (theo báo Tuổi Trẻ.) Bà ở lại.",
+     ["Ông về (theo báo Tuổi Trẻ.)", "Bà ở lại."]),
+    ("question_in_quotes_before_lower_case", "Anh hỏi \"Có không?\" rồi im lặng.", ["Anh hỏi \"Có không?\" rồi im lặng."]),
+    ("dialogue_dash_continues_sentence", "“Tôi đi đây!” – anh nói.", ["“Tôi đi đây!” – anh nói."]),
+    ("footnote_marker_after_stop", "Thành phố đổi tên.[1] Hiện nay vẫn dùng.",
+     ["Thành phố đổi tên.[1]", "Hiện nay vẫn dùng."]),
+    ("footnote_marker_then_stop", "Dân số tăng.[7]. Sau đó giảm.", ["Dân số tăng.[7].", "Sau đó giảm."]),
+    ("footnote_marker_before_stop", "Dân số là 3 triệu người[5]. Sau đó giảm.",
+     ["Dân số là 3 triệu người[5].", "Sau đó giảm."]),
+    ("parenthesis_after_finished_sentence", "Ông ấy đã về. (Ảnh: TTXVN)", ["Ông ấy đã về.", "(Ảnh: TTXVN)"]),
+    ("parenthetical_before_final_stop", "Ông ấy về (theo báo Tuổi Trẻ). Bà cũng vậy.",
+     ["Ông ấy về (theo báo Tuổi Trẻ).", "Bà cũng vậy."]),
+    ("article_label_Dieu", "Điều 1. Phạm vi điều chỉnh. Nghị định này quy định.",
+     ["Điều 1. Phạm vi điều chỉnh.", "Nghị định này quy định."]),
+    ("numbered_label_at_line_start", "1. Mục thứ nhất gồm hai phần.", ["1. Mục thứ nhất gồm hai phần."]),
+    ("letter_label_at_line_start", "A. Phần mở đầu. Phần này ngắn.", ["A. Phần mở đầu.", "Phần này ngắn."]),
+    ("number_mid_sentence_ends_sentence", "Sự kiện xảy ra năm 1992. Sau đó ổn định.",
+     ["Sự kiện xảy ra năm 1992.", "Sau đó ổn định."]),
+    ("english_titles", "Mr. Smith đến Việt Nam. Dr. Lee cũng vậy.", ["Mr. Smith đến Việt Nam.", "Dr. Lee cũng vậy."]),
+    ("lower_case_after_stop_continues", "Tỷ lệ là 5. tức là tăng.", ["Tỷ lệ là 5. tức là tăng."]),
+]
+
+
+@pytest.mark.parametrize("text, expected", [c[1:] for c in INLINE_CASES], ids=[c[0] for c in INLINE_CASES])
+def test_inline_boundary(text, expected):
+    assert texts(text) == expected
+
+
+LAYOUT_CASES = [
+    ("headline_and_date_line_without_stop", "Thứ Hai, 4/3/2024\nMưa lớn ở miền Trung\nNhiều nhà bị ngập.",
+     ["Thứ Hai, 4/3/2024", "Mưa lớn ở miền Trung", "Nhiều nhà bị ngập."]),
+    ("byline_then_lower_case_line", "Lan Anh\ntừ ngày 3 – 5/4/2024\nTTXVN",
+     ["Lan Anh", "từ ngày 3 – 5/4/2024", "TTXVN"]),
+    ("caption_then_sentence", "Ảnh: Cán bộ biên phòng tuần tra\nĐơn vị đã hoàn thành nhiệm vụ.",
+     ["Ảnh: Cán bộ biên phòng tuần tra", "Đơn vị đã hoàn thành nhiệm vụ."]),
+    ("bullets_are_segments", "- Gạch đầu dòng một\n- Gạch đầu dòng hai\n• Chấm tròn",
+     ["- Gạch đầu dòng một", "- Gạch đầu dòng hai", "• Chấm tròn"]),
+    ("list_items_ending_in_semicolon_and_colon",
+     "Nghị định này gồm các nội dung sau đây:\na) quyền của người dân;\nb) nghĩa vụ của cơ quan.",
+     ["Nghị định này gồm các nội dung sau đây:", "a) quyền của người dân;", "b) nghĩa vụ của cơ quan."]),
+    ("numbered_list_items", "1. Mục thứ nhất\n2. Mục thứ hai", ["1. Mục thứ nhất", "2. Mục thứ hai"]),
+    ("roman_numbered_headings", "I. Mở đầu\nII. Nội dung", ["I. Mở đầu", "II. Nội dung"]),
+    ("article_label_heading_lines", "Điều 1. Phạm vi điều chỉnh\nĐiều 2. Đối tượng áp dụng",
+     ["Điều 1. Phạm vi điều chỉnh", "Điều 2. Đối tượng áp dụng"]),
+    ("all_caps_headings", "QUỐC HỘI\nLUẬT ĐẤT ĐAI", ["QUỐC HỘI", "LUẬT ĐẤT ĐAI"]),
+    ("hard_wrap_before_lower_case_is_joined",
+     "Các cơ quan nhà nước khi tiến hành thanh tra doanh\nnghiệp phải theo đúng thẩm quyền.",
+     ["Các cơ quan nhà nước khi tiến hành thanh tra doanh\nnghiệp phải theo đúng thẩm quyền."]),
+    ("hard_wrap_before_capital_joined_in_wrapped_paragraph",
+     "Các cơ quan thanh tra được thành lập theo quyết định của\nChính phủ và hoạt động theo quy định của pháp\nluật hiện hành về thanh tra.",
+     ["Các cơ quan thanh tra được thành lập theo quyết định của\nChính phủ và hoạt động theo quy định của pháp\n"
+      "luật hiện hành về thanh tra."]),
+    ("long_line_before_capital_not_joined_without_wrap_evidence",
+     "Cán bộ, chiến sĩ đồn biên phòng giúp nhân dân thu hoạch lúa ở xã vùng cao\nĐơn vị đã hoàn thành nhiệm vụ.",
+     ["Cán bộ, chiến sĩ đồn biên phòng giúp nhân dân thu hoạch lúa ở xã vùng cao", "Đơn vị đã hoàn thành nhiệm vụ."]),
+    ("hard_wrap_after_abbreviation_is_joined", "Hội nghị diễn ra tại TP.\nHồ Chí Minh vào tháng ba.",
+     ["Hội nghị diễn ra tại TP.\nHồ Chí Minh vào tháng ba."]),
+    ("full_stop_at_line_end_before_lower_case_line", "Chỉ số giá tăng 0,5%.\nchuyen-muc-kinh-te",
+     ["Chỉ số giá tăng 0,5%.", "chuyen-muc-kinh-te"]),
+    ("vv_at_line_end_before_lower_case_is_joined", "Có táo, cam, chuối, bưởi, nhãn, vải v.v.\nvà nhiều loại khác.",
+     ["Có táo, cam, chuối, bưởi, nhãn, vải v.v.\nvà nhiều loại khác."]),
+    ("comma_line_before_capitalised_heading", "Theo đề nghị của Bộ trưởng Bộ Tài chính,\nQUYẾT ĐỊNH:",
+     ["Theo đề nghị của Bộ trưởng Bộ Tài chính,", "QUYẾT ĐỊNH:"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", [c[1:] for c in LAYOUT_CASES], ids=[c[0] for c in LAYOUT_CASES])
+def test_layout(text, expected):
+    assert texts(text) == expected
+
+
+def test_paragraphs_come_from_blank_lines():
+    segs = segment_text("Tiêu đề\n\nCâu một. Câu hai.\n \t\u00a0\nCâu ba.")
+    assert [(s.para, s.index, s.text) for s in segs] == [
+        (0, 0, "Tiêu đề"), (1, 1, "Câu một."), (1, 2, "Câu hai."), (2, 3, "Câu ba.")]
+
+
+def test_offsets_and_line_numbers_point_into_the_source():
+    text = "Dòng một.\n\n  Câu hai. Câu ba được viết khá dài rồi ngắt\ndòng ở giữa câu.\nCâu bốn."
+    segs = segment_text(text, doc_id="doc")
+    for s in segs:
+        assert text[s.start:s.end] == s.text
+        assert s.line == text.count("\n", 0, s.start) + 1
+        assert s.doc_id == "doc"
+    assert [s.line for s in segs] == [1, 3, 3, 5]
+    assert segs[2].text == "Câu ba được viết khá dài rồi ngắt\ndòng ở giữa câu."
+
+
+def test_nfd_input_segments_like_nfc_b12():
+    """shared/cases/b12-nfd-input: decomposed input gives the NFC segmentation (3 segments)."""
+    nfd = (DATA / "b12_article_nfd.txt").read_text(encoding="utf-8")
+    nfc = (DATA / "b12_article_nfc.txt").read_text(encoding="utf-8")
+    assert nfd != nfc
+    got = segment_text(nfd)
+    assert got == segment_text(nfc)
+    assert len(got) == 3
+    assert all(unicodedata.is_normalized("NFC", s.text) for s in got)
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n\t \u00a0\n", "\u200b\ufeff"], ids=["empty", "space", "blank_lines", "zero_width"])
+def test_empty_and_whitespace_only_text_has_no_segments(text):
+    assert segment_text(text) == []
+
+
+def test_crlf_text_is_segmented_like_lf():
+    lf = "Tiêu đề\n\nCâu một. Câu hai.\nCâu ba."
+    got = segment_text(lf.replace("\n", "\r\n"))
+    assert [(s.para, s.text) for s in got] == [(s.para, s.text) for s in segment_text(lf)]
+
+
+def test_nbsp_tab_and_zero_width_are_gaps_not_text():
+    text = "\u00a0\tCâu một.\u00a0Câu hai.\u200b"
+    assert texts(text) == ["Câu một.", "Câu hai."]
+
+
+def test_single_200kb_line_is_segmented():
+    line = "Đây là một câu khá dài của bài báo. " * 5600  # about 200 KB
+    segs = segment_text(line)
+    assert len(segs) == 5600
+    assert segs[-1].end == len(line.rstrip())
+
+
+def test_huge_paragraph_is_flushed_at_a_break_with_the_same_result(monkeypatch):
+    lines = [f"Câu số {i} của một đoạn không có dòng trống." for i in range(400)]
+    text = "\n".join(lines)
+    expected = segment_text(text)
+    monkeypatch.setattr(segment_mod, "MAX_PARAGRAPH_CHARS", 500)
+    assert segment_text(text) == expected
+
+
+def test_streamed_lines_match_whole_text():
+    text = "Tiêu đề\n\nCâu một. Câu hai.\nCâu ba kéo dài qua dòng để xem thử việc\nnối dòng.\n"
+    lines = text.splitlines(keepends=True)
+    assert list(segment_lines(lines, "d")) == segment_text(text, "d")
+
+
+def test_abbreviation_data_file_is_loaded_with_markers():
+    pre = prefixes()
+    assert {"TP", "PGS", "ThS", "St"} <= pre.plain
+    assert "tr" in pre.numeric_only
+    assert "v.v" in pre.may_end
+    assert "Điều" in numbering_labels()
+
+
+def test_gap_chars_are_exactly_whitespace_plus_zero_width():
+    whitespace = {chr(i) for i in range(0x110000) if chr(i).isspace()}
+    assert set(GAP_CHARS) == whitespace | {"\u200b", "\u2060", "\ufeff"}
