@@ -41,7 +41,10 @@ _BOMS = (  # UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE o
 # Control characters that do not occur in text: C0 except tab, LF, VT, FF, CR; DEL; C1.
 _NON_TEXT_CONTROL = re.compile("[\x01-\x08\x0e-\x1b\x7f-\x9f]")
 MAX_CONTROL_SHARE = 0.01
-"""More control characters than this share of the first :data:`SNIFF_BYTES` means binary data."""
+MAX_CONTROL_CHARS = 8
+"""More control characters than both :data:`MAX_CONTROL_CHARS` and :data:`MAX_CONTROL_SHARE` of a sample
+(the first :data:`SNIFF_BYTES` characters of each decoded chunk) means binary data; a few stray ones
+(an ESC, a form feed, an EOF marker from an old editor) are kept as text."""
 
 _VI_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")  # tones, circumflex, breve, horn
 # Legacy font encodings, as bytes. TCVN3 (ABC, TCVN 5712:1993 VN3) puts Vietnamese letters at
@@ -137,8 +140,10 @@ def _check_controls(text: str, path: str | Path, first_line: int = 1) -> None:
         raise InputError("contains NUL characters: a binary file, not text", path,
                          first_line + text.count("\n", 0, nul))
     sample = text[:SNIFF_BYTES]
-    if sample and len(_NON_TEXT_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
-        raise InputError("mostly control characters: a binary file, not text", path, None)
+    count = len(_NON_TEXT_CONTROL.findall(sample))
+    if count > MAX_CONTROL_CHARS and count > MAX_CONTROL_SHARE * len(sample):
+        raise InputError(f"too many control characters ({count} in {len(sample)}): a binary file, not text",
+                         path, None)
 
 
 def _decode_error(data: bytes, err: UnicodeDecodeError, codec: str, path: str | Path, offset: int = 0,
