@@ -731,3 +731,51 @@ def _entry_to_unit(e: polib.POEntry, warnings: list[str]) -> Unit:
 def is_approved(unit: Unit) -> bool:
     """A reviewer-approved entry: live, not fuzzy, non-empty msgstr."""
     return not unit.obsolete and unit.status is Status.TRANSLATED and unit.msgstr != ""
+
+
+# --------------------------------------------------------------------------------------------
+# Checks
+
+
+@dataclass(frozen=True)
+class PoProblem:
+    """One problem found by :func:`check_po`: 1-based ``line`` (of the entry), message, fatal?
+
+    ``fatal`` problems make ``msgfmt --check`` fail, so exports and builds would break.
+    """
+
+    line: int | None
+    message: str
+    fatal: bool = True
+
+
+def check_po(doc: PoDocument) -> list[PoProblem]:
+    """Find what ``msgfmt --check`` rejects, before export, without gettext installed.
+
+    Checks: leading/trailing ``\\n`` of msgid and msgstr differ (shared/cases/b05), duplicate
+    (msgctxt, msgid) among live entries (b04), missing or fuzzy header (b07, warnings), header
+    charset placeholder (warning). Reader warnings are reported as non-fatal problems.
+    """
+    problems = [PoProblem(None, w, fatal=False) for w in doc.warnings]
+    if not doc.header:
+        problems.append(PoProblem(None, "PO header missing or invalid (msgfmt: fatal)"))
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry, unit in zip(doc.entries, doc.units):
+        if unit.obsolete:
+            continue
+        line = entry.linenum
+        key = (unit.msgctxt, unit.msgid)
+        if key in seen:
+            problems.append(PoProblem(line, f"duplicate message definition (first at line {seen[key]}): "
+                                            f"msgctxt={unit.msgctxt!r} msgid={unit.msgid[:40]!r}"))
+        else:
+            seen[key] = line
+        strings = [unit.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+        for msgstr in strings:
+            if not msgstr:
+                continue
+            for where, test in (("begin", str.startswith), ("end", str.endswith)):
+                if test(unit.msgid, "\n") != test(msgstr, "\n"):
+                    problems.append(PoProblem(line, f"'msgid' and 'msgstr' entries do not both {where} with "
+                                                    f"'\\n' (fix: mirror_edge_newlines)"))
+    return problems

@@ -1,0 +1,28 @@
+"""``bitext export FILE.po... --to tsv|tmx|moses -o OUT``: parallel corpus of approved entries."""
+from __future__ import annotations
+
+import click
+
+from toolkit.cli.app import app
+
+
+@app.command("export")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--to", "to", type=click.Choice(["tsv", "tmx", "moses"]), required=True, help="Output format.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="Output file (TSV/TMX) or prefix (Moses: OUT.<src> and OUT.<tgt>).")
+@click.option("--include-fuzzy", is_flag=True, help="Also export fuzzy drafts (status column / x-status prop).")
+def export_cmd(files: tuple[str, ...], to: str, out: str, include_fuzzy: bool) -> int:
+    """Export approved PO entries of FILES to a TSV, TMX 1.4b or Moses corpus.
+
+    Languages come from the PO headers (Language, X-Source-Language); only approved entries
+    (not fuzzy, non-empty, not obsolete) unless --include-fuzzy.
+    """
+    from toolkit.export import export_po
+
+    report = export_po(files, to, out, include_fuzzy=include_fuzzy)
+    for warning in report.warnings:
+        click.echo(f"bitext: warning: {warning}", err=True)
+    click.echo(f"{report.pairs} pairs {report.source_language}→{report.target_language}: "
+               + ", ".join(str(p) for p in report.outputs), err=True)
+    return 0

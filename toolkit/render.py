@@ -1,0 +1,66 @@
+"""Rebuild the translated article from a PO file, keeping its paragraph structure.
+
+Paragraphs come from the extracted comment the pipeline writes on each entry,
+``#. position: p<para> s<index>`` (0-based paragraph and segment index). Segments of one paragraph
+are joined with a space, paragraphs with a blank line; the text ends with one newline. Entries
+without that comment each form their own paragraph, after the positioned ones, in file order.
+
+Text per segment: the approved msgstr; otherwise the draft (a fuzzy msgstr) unless
+``approved_only``, then the source text (msgid). Edge newlines of a segment are dropped (b05).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from toolkit.fileio import atomic_write_text
+from toolkit.formats.po import read_po
+from toolkit.types import Status, Unit
+
+POSITION = re.compile(r"^position: p(\d+) s(\d+)$")
+
+
+def position_of(unit: Unit) -> tuple[int, int] | None:
+    """(paragraph, segment index) from the ``position: pN sM`` comment, or None."""
+    for comment in unit.comments:
+        m = POSITION.match(comment.strip())
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def segment_text(unit: Unit, approved_only: bool = False) -> str:
+    """The text rendered for one unit (see the module docstring)."""
+    if unit.status is Status.TRANSLATED and unit.msgstr:
+        text = unit.msgstr
+    elif unit.msgstr and not approved_only:
+        text = unit.msgstr
+    else:
+        text = unit.msgid
+    return text.strip("\n")
+
+
+def render_units(units: list[Unit], approved_only: bool = False) -> str:
+    """Render live units to article text."""
+    positioned: dict[int, list[tuple[int, str]]] = {}
+    loose: list[str] = []
+    for unit in units:
+        if unit.obsolete:
+            continue
+        pos = position_of(unit)
+        text = segment_text(unit, approved_only)
+        if pos is None:
+            loose.append(text)
+        else:
+            positioned.setdefault(pos[0], []).append((pos[1], text))
+    paragraphs = [" ".join(t for _, t in sorted(segs, key=lambda s: s[0])) for _, segs in sorted(positioned.items())]
+    paragraphs += loose
+    return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+
+
+def render_po(path: str | Path, out: str | Path | None = None, approved_only: bool = False) -> str:
+    """Render a PO file; write it atomically to ``out`` when given. Returns the text."""
+    text = render_units(read_po(path).units, approved_only)
+    if out is not None:
+        atomic_write_text(out, text)
+    return text

@@ -1,0 +1,106 @@
+"""Score MT drafts in a PO against reference translations: BLEU, chrF and glossary term usage.
+
+Metrics are sacrebleu's corpus BLEU (13a tokenisation, exp smoothing) and chrF (β=2, char order 6)
+with their signatures (sacrebleu 2.x defaults; Post 2018, https://aclanthology.org/W18-6319).
+Hypotheses are the non-empty msgstr of live entries of HYP.po (drafts included: this scores the
+MT). References come from a PO (approved entries) or a TSV (export TSV ``id context status <src>
+<tgt>`` or units TSV ``id source target status notes``). Segments are paired by (context,
+source), repeated sources by occurrence order; only paired segments are scored.
+
+Glossary term usage rate: over every glossary match in the source of scored segments whose entry
+must appear in the target (types required/preferred), the share whose target term occurs in the
+hypothesis (case-insensitive). Uses ``toolkit.glossary.Glossary`` (imported only when asked).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import FormatError, UsageError
+from toolkit.formats.po import read_po
+from toolkit.types import Status
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """Corpus scores. ``term_rate`` is None without a glossary (or no term occurrences)."""
+
+    segments: int
+    bleu: float
+    chrf: float
+    bleu_signature: str
+    chrf_signature: str
+    term_hits: int = 0
+    term_total: int = 0
+
+    @property
+    def term_rate(self) -> float | None:
+        return self.term_hits / self.term_total if self.term_total else None
+
+
+def _ref_pairs(path: Path) -> list[tuple[str, str, str]]:
+    """(context, source, reference) from a PO or TSV."""
+    if path.suffix.lower() in (".po", ".pot"):
+        return [(u.msgctxt or "", u.msgid, u.msgstr) for u in read_po(path).units
+                if not u.obsolete and u.status is Status.TRANSLATED and u.msgstr]
+    from toolkit.formats.tsv import read_tsv
+
+    header, rows = read_tsv(path)
+    if header[:3] == ["id", "context", "status"] and len(header) == 5:
+        return [(r[1], r[3], r[4]) for r in rows if r[4]]
+    if {"id", "source", "target"} <= set(header):
+        i, s, t = header.index("id"), header.index("source"), header.index("target")
+        return [(r[i], r[s], r[t]) for r in rows if r[t]]
+    raise FormatError("reference TSV needs columns id/context/status/<src>/<tgt> or id/source/target", path, 1)
+
+
+def score_po(hyp: str | Path, ref: str | Path, glossary: str | Path | None = None) -> ScoreReport:
+    """Score HYP.po against a reference PO/TSV.
+
+    Raises:
+        UsageError: no segment of HYP pairs with the reference.
+        InputError, FormatError, GlossaryError: unreadable inputs.
+    """
+    import sacrebleu
+
+    ref_rows = _ref_pairs(Path(ref))
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_source: dict[str, list[int]] = defaultdict(list)
+    for i, (ctx, src, _) in enumerate(ref_rows):
+        by_key[(ctx, src)].append(i)
+        by_source[src].append(i)
+    used: set[int] = set()
+    hyps, golds, sources = [], [], []
+    for unit in read_po(hyp).units:
+        if unit.obsolete or not unit.msgstr:
+            continue
+        candidates = by_key.get((unit.msgctxt or "", unit.msgid), []) + by_source.get(unit.msgid, [])
+        idx = next((i for i in candidates if i not in used), None)
+        if idx is None:
+            continue
+        used.add(idx)
+        hyps.append(unit.msgstr)
+        golds.append(ref_rows[idx][2])
+        sources.append(unit.msgid)
+    if not hyps:
+        raise UsageError(f"no segment of {hyp} matches a reference in {ref} (paired by context and source)")
+    bleu = sacrebleu.metrics.BLEU()
+    chrf = sacrebleu.metrics.CHRF()
+    b = bleu.corpus_score(hyps, [golds])
+    c = chrf.corpus_score(hyps, [golds])
+    hits = total = 0
+    if glossary is not None:
+        from toolkit.glossary import Glossary
+
+        gloss = Glossary.load(glossary)
+        for source, hypothesis in zip(sources, hyps):
+            low = hypothesis.casefold()
+            for match in gloss.match(source):
+                entry = match.entry
+                if getattr(entry.type, "value", entry.type) not in ("required", "preferred") or not entry.target:
+                    continue
+                total += 1
+                hits += entry.target.casefold() in low
+    return ScoreReport(len(hyps), round(b.score, 2), round(c.score, 2), str(bleu.get_signature()),
+                       str(chrf.get_signature()), hits, total)
