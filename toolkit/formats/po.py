@@ -178,7 +178,7 @@ _CLS = {name: i for i, name in enumerate(_CLASSES)}
 # (27×27, UAX #14 table 7.3), whose (IS, AL) entry is D, not I, so gettext breaks after ";" in
 # "exports;imports" (shared/cases/b03 seg-0005). The cells between the classes WJ…HL except H2…JT,
 # ID and RI were then measured against msgcat 0.21 + libunistring 1.0 (a probe string per pair,
-# with and without a space; see tests/test_po_wrap.py), which adds the newer rules such as
+# with and without a space; tests/test_po.py compares wrap_string with msgcat), which adds the newer rules such as
 # AL × PR, AL × OP and × IN.
 _PAIR_ROWS = """
 WJ P I I I I I P P P I I I I P I I I P I I I I I I I I I
