@@ -80,6 +80,8 @@ INLINE_CASES = [
      ["Điều 1. Phạm vi điều chỉnh.", "Nghị định này quy định."]),
     ("numbered_label_at_line_start", "1. Mục thứ nhất gồm hai phần.", ["1. Mục thứ nhất gồm hai phần."]),
     ("letter_label_at_line_start", "A. Phần mở đầu. Phần này ngắn.", ["A. Phần mở đầu.", "Phần này ngắn."]),
+    ("inline_numbered_list_after_colon", "Gồm hai việc: 1. Sửa đổi; 2. Bổ sung. Hết.",
+     ["Gồm hai việc: 1. Sửa đổi; 2. Bổ sung.", "Hết."]),
     ("number_mid_sentence_ends_sentence", "Sự kiện xảy ra năm 1992. Sau đó ổn định.",
      ["Sự kiện xảy ra năm 1992.", "Sau đó ổn định."]),
     ("english_titles", "Mr. Smith đến Việt Nam. Dr. Lee cũng vậy.", ["Mr. Smith đến Việt Nam.", "Dr. Lee cũng vậy."]),

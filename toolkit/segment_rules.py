@@ -129,12 +129,13 @@ def _is_initial(part: str) -> bool:
 
 
 def _is_numbering_label(text: str, tok_start: int, token: str) -> bool:
-    """``1.``, ``IV.``, ``a.`` at the start of a line, or after a label word (``Điều 1.``): convention 4."""
+    """``1.``, ``IV.``, ``a.`` at the start of a line, after a label word (``Điều 1.``) or opening an
+    inline list after ``:`` or ``;`` (``gồm: 1. Sửa đổi; 2. Bổ sung``): convention 4."""
     if not LABEL_NUMBER.match(token):
         return False
     line_start = text.rfind("\n", 0, tok_start) + 1
     before = text[line_start:tok_start].strip(GAP_CHARS)
-    return not before or before in numbering_labels()
+    return not before or before[-1] in ":;" or before in numbering_labels()
 
 
 def dot_is_abbreviation(text: str, s: int, next_is_digit: bool) -> bool:
