@@ -23,11 +23,23 @@ def glossary_group() -> None:
 @click.option("--source-lang", default="vi", show_default=True, help="xml:lang of source terms (TBX).")
 @click.option("--target-lang", default="en", show_default=True, help="xml:lang of target terms (TBX).")
 def lint_cmd(files: tuple[str, ...], source_lang: str, target_lang: str) -> int:
-    """Validate glossary FILES; print every defect as FILE:LINE: error|warning: message."""
-    from toolkit.glossary import lint_glossary
+    """Validate glossary FILES; print every defect as FILE:LINE: error|warning: message.
+
+    Files that are not glossaries by extension (README.md) are skipped with a note on stderr."""
+    from pathlib import Path
+
+    from toolkit.errors import UsageError
+    from toolkit.glossary import CSV_SUFFIXES, TBX_SUFFIXES, TSV_SUFFIXES, lint_glossary
 
     found = 0
+    known = TSV_SUFFIXES + CSV_SUFFIXES + TBX_SUFFIXES
+    glossaries = [f for f in files if Path(f).suffix.lower() in known]
     for f in files:
+        if f not in glossaries:     # `bitext glossary lint glossary/*` also sees README.md
+            click.echo(f"{f}: skipped (not a glossary file: use .tsv, .csv or .tbx)", err=True)
+    if not glossaries:
+        raise UsageError("no glossary file given (.tsv, .csv or .tbx)")
+    for f in glossaries:
         report = lint_glossary(f, source_lang, target_lang)
         for line in report.messages():
             click.echo(line)
