@@ -6,6 +6,7 @@ line ``bitext: PATH:LINE: message`` on stderr and their ``exit_code``; usage err
 """
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -48,4 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted; finished files are kept, re-run the same command to resume")
         return 130
+    except Exception as e:  # a bug: one line for the user, the traceback only on request
+        if os.environ.get("BITEXT_DEBUG"):
+            raise
+        _error(f"internal error: {type(e).__name__}: {e} (set BITEXT_DEBUG=1 for the traceback)")
+        return EXIT_INPUT
     return int(rv or 0)

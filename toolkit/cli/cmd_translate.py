@@ -1,1 +1,70 @@
-"""``bitext translate``: the main job (being written)."""
+"""``bitext translate INPUT... -o OUTDIR``: the main job (see :mod:`toolkit.pipeline`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from toolkit.cli.app import app
+from toolkit.errors import EXIT_FLAGGED, EXIT_OK
+from toolkit.model_source import DEFAULT_MODEL
+
+
+@app.command("translate")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Output folder for <article>.po, <article>.tsv and bitext-report.json.")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Hub id or local checkpoint folder.")
+@click.option("--glossary", type=click.Path(path_type=Path), default=None,
+              help="Term base (TSV/CSV/TBX). Default: glossary/vi-en.tsv of this toolkit.")
+@click.option("--no-glossary", is_flag=True, help="Translate without a term base.")
+@click.option("--engine", type=click.Choice(["auto", "torch", "ct2"]), default="auto", show_default=True)
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--beams", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam size (1 = greedy).")
+@click.option("--batch-size", "max_batch_tokens", type=click.IntRange(1), default=None,
+              help="Padded source tokens per batch (default: 512 on CPU, 8192 on CUDA).")
+@click.option("--quantize", type=click.Choice(["none", "int8"]), default="none", show_default=True,
+              help="Dynamic int8 linear layers on CPU (faster; drafts may depend on batch neighbours).")
+@click.option("--tm", "tm_path", type=click.Path(path_type=Path), default=None,
+              help="Translation memory file (default: OUTDIR/.bitext-tm.sqlite).")
+@click.option("--no-tm", is_flag=True, help="Neither read nor write the translation memory.")
+@click.option("--update", type=click.Path(path_type=Path), default=None,
+              help="Merge into this existing PO instead of OUTDIR/<article>.po (one input only).")
+@click.option("--force", is_flag=True, help="Replace an existing TSV that bitext did not write.")
+@click.option("--strict", is_flag=True, help="Exit 3 when any segment was flagged for review.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+def translate_cmd(inputs, out_dir, model, glossary, no_glossary, engine, device, beams, max_batch_tokens, quantize,
+                  tm_path, no_tm, update, force, strict, quiet) -> int:
+    """Segment INPUT articles, draft English with MarianMT, enforce the glossary, write PO + TSV."""
+    from toolkit.pipeline import DEFAULT_GLOSSARY, RunOptions, translate_files
+
+    options = RunOptions(
+        model=model, engine=engine, device=device, beams=beams, max_batch_tokens=max_batch_tokens,
+        quantize=quantize, glossary=None if no_glossary else (glossary or DEFAULT_GLOSSARY),
+        tm=tm_path, use_tm=not no_tm, update=update, force=force)
+    bar = None
+    if not quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(unit="seg", desc="translating", leave=False, dynamic_ncols=True)
+
+    def on_file(r) -> None:
+        if not quiet:
+            note = " (up to date)" if r.status == "up-to-date" else ""
+            bar.write(f"{r.source} → {r.po}, {r.tsv}: {r.segments} segments, {r.translated} translated, "
+                      f"{r.flagged} flagged{note}")
+
+    try:
+        results = translate_files(inputs, out_dir, options, progress=bar.update if bar is not None else None, on_file=on_file)
+    finally:
+        if bar is not None:
+            bar.close()
+    flagged = sum(r.flagged for r in results)
+    if not quiet:
+        from toolkit.terms import format_summary
+        from toolkit.pipeline import REPORT_NAME
+        import json
+
+        report = json.loads((Path(out_dir) / REPORT_NAME).read_text(encoding="utf-8"))
+        click.echo(format_summary(report["terms"]) + f"; report: {Path(out_dir) / REPORT_NAME}", err=True)
+    return EXIT_FLAGGED if strict and flagged else EXIT_OK

@@ -1,0 +1,156 @@
+"""MarianMT through transformers + torch: loading and batched generation (the default engine).
+
+transformers v5 removed ``pipeline("translation")``, ``prepare_seq2seq_batch`` and constrained beam
+search, so this calls tokenizer → ``model.generate`` → ``batch_decode`` directly
+(shared/NOTES-marian.md). torch and transformers are imported here only, when a model is loaded.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+from toolkit.batching import plan_batches
+from toolkit.errors import ModelUnavailableError, UsageError
+from toolkit.model_source import resolve_model
+from toolkit.types import Hypothesis
+
+log = logging.getLogger("toolkit.engine_torch")
+
+# Padded source tokens per batch. At beam 4 on 2 CPU cores, ~8 sentences of ~60 tokens was the
+# measured sweet spot (issue 6); a token budget adapts that to short and long sentences alike.
+CPU_BATCH_TOKENS = 512
+CUDA_BATCH_TOKENS = 8192
+
+
+def _quiet_transformers() -> None:
+    """Keep transformers' progress bars and advisories out of the toolkit's stderr."""
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover
+        pass
+    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+
+
+class TorchMarianEngine:
+    """A MarianMT checkpoint run with ``model.generate`` in token-budgeted batches.
+
+    Args:
+        model: hub id or local checkpoint folder (see :func:`toolkit.model_source.resolve_model`).
+        device: ``"auto"`` (CUDA if available), ``"cpu"`` or ``"cuda"``.
+        beams: beam size (1 = greedy). The checkpoint's own default (opus-mt: 6) is overridden.
+        max_batch_tokens: padded source tokens per batch; default by device.
+        quantize: ``"none"`` or ``"int8"`` (dynamic int8 ``nn.Linear`` on CPU; faster, but its
+            activation scale is computed per batch, so a draft may depend on its batch neighbours).
+        threads: torch intra-op threads on CPU (default: all cores).
+
+    Raises:
+        ModelUnavailableError: the checkpoint cannot be found or loaded.
+        UsageError: ``cuda`` requested without a CUDA device, or an unknown option.
+    """
+
+    name = "torch"
+
+    def __init__(self, model: str, *, device: str = "auto", beams: int = 4, max_batch_tokens: int | None = None,
+                 quantize: str = "none", threads: int | None = None):
+        path = resolve_model(model)
+        _quiet_transformers()
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        if device not in ("cpu", "cuda"):
+            raise UsageError(f"unknown device {device!r} (choose auto, cpu or cuda)")
+        if device == "cuda" and not torch.cuda.is_available():
+            raise UsageError("--device cuda requested but no CUDA device is available; use --device cpu")
+        if quantize not in ("none", "int8"):
+            raise UsageError(f"unknown quantization {quantize!r} (choose none or int8)")
+        if device == "cpu":
+            torch.set_num_threads(threads or os.cpu_count() or 1)
+        try:
+            self.tokenizer = MarianTokenizer.from_pretrained(str(path))
+            dtype = None
+            if device == "cuda":
+                dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+            model_obj = MarianMTModel.from_pretrained(str(path), dtype=dtype)  # never trust_remote_code
+        except (OSError, ValueError, RuntimeError) as e:
+            raise ModelUnavailableError(f"model {model!r}: cannot load checkpoint from {path}: {e}") from None
+        model_obj.eval()
+        if device == "cpu" and quantize == "int8":
+            from torch.ao.quantization import quantize_dynamic
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model_obj = quantize_dynamic(model_obj, {torch.nn.Linear}, dtype=torch.qint8)
+        self.model = model_obj.to(device)
+        self._torch = torch
+        self.device = device
+        self.beams = max(1, int(beams))
+        self.quantize = quantize
+        self.model_id = model
+        self.path = Path(path)
+        self.max_batch_tokens = max_batch_tokens or (CUDA_BATCH_TOKENS if device == "cuda" else CPU_BATCH_TOKENS)
+        positions = int(getattr(self.model.config, "max_position_embeddings", 512) or 512)
+        self.max_input_tokens = min(positions, int(self.tokenizer.model_max_length or positions))
+        self.max_output_tokens = positions
+
+    @property
+    def settings(self) -> str:
+        """Decoding settings that change drafts (part of the translation-memory key)."""
+        return f"engine=torch;beams={self.beams};quantize={self.quantize}"
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Source token counts including ``</s>``, as the encoder will see them."""
+        return [len(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
+
+    def generate(self, texts: Sequence[str], *, n_best: int = 1, no_repeat_ngram_size: int = 0
+                 ) -> list[list[Hypothesis]]:
+        """Translate ``texts`` (each within ``max_input_tokens``) in length-sorted token batches.
+
+        Args:
+            texts: source strings, non-empty.
+            n_best: hypotheses per text (at most the beam size).
+            no_repeat_ngram_size: forbid repeating n-grams of this size (0 = off); used on retry.
+
+        Returns:
+            For each text in input order, up to ``n_best`` hypotheses, best first. A hypothesis that
+            reached the output length cap carries the flag ``"mt-check:length-cap"`` (opus-mt forces
+            ``</s>`` at the cap, so it would otherwise be a silent truncation).
+        """
+        torch = self._torch
+        texts = list(texts)
+        n_best = max(1, min(n_best, self.beams))
+        lengths = self.count_tokens(texts)
+        results: list[list[Hypothesis]] = [[] for _ in texts]
+        for batch in plan_batches(lengths, self.max_batch_tokens):
+            enc = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True)
+            enc = {k: v.to(self.device) for k, v in enc.items()}
+            src_len = max(lengths[i] for i in batch)
+            # Proportional cap: long enough for English (≈1.3× Vietnamese pieces) plus slack.
+            cap = min(self.max_output_tokens, int(src_len * 2) + 10)
+            with torch.inference_mode():
+                out = self.model.generate(
+                    input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+                    num_beams=self.beams, num_return_sequences=n_best, do_sample=False,
+                    max_new_tokens=cap, max_length=None, no_repeat_ngram_size=no_repeat_ngram_size,
+                    output_scores=self.beams > 1, return_dict_in_generate=True,
+                )
+            seqs = out.sequences
+            scores = out.sequences_scores.tolist() if getattr(out, "sequences_scores", None) is not None \
+                else [0.0] * seqs.shape[0]
+            decoded = self.tokenizer.batch_decode(seqs, skip_special_tokens=True)
+            pad = self.model.config.pad_token_id
+            gen_lens = (seqs != pad).sum(dim=1).tolist()
+            for j, i in enumerate(batch):
+                for k in range(n_best):
+                    row = j * n_best + k
+                    flags = ("mt-check:length-cap",) if gen_lens[row] >= cap else ()
+                    results[i].append(Hypothesis(decoded[row].strip(), float(scores[row]), flags))
+        return results

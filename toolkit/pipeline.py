@@ -1,0 +1,339 @@
+"""The main job: article → segments → drafts (TM, MT + glossary) → merged PO and TSV.
+
+This is the only module that wires the stages together; the CLI is a thin layer over
+:func:`translate_files`. Per input file:
+
+1. read and segment (:mod:`toolkit.segment`), NFC, offsets and lines kept;
+2. plan each segment: text without letters is copied, not translated (shared/cases/b08); a sentence
+   approved in the existing PO keeps its translation; an approved translation-memory match is
+   pre-filled (fuzzy, marked ``tm: exact match``); a cached draft is reused; the rest needs MT;
+3. draft what needs MT with :func:`toolkit.terms.draft_segments` (glossary enforced and verified),
+   loading the model only now and only once per run;
+4. merge with the existing PO (:func:`toolkit.review.merge_units`: approved entries kept, changed
+   ones fuzzy with ``#| msgid``, gone ones obsolete) and write PO + TSV atomically.
+
+A file whose PO already records the same source checksum and run settings is skipped without
+loading anything, so an interrupted multi-file run resumes where it stopped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+from toolkit import __version__
+from toolkit.errors import InputError, UsageError, WouldOverwriteError
+from toolkit.fileio import atomic_write_text
+from toolkit.mt_checks import has_letters
+from toolkit.model_source import DEFAULT_MODEL
+from toolkit.types import Draft, Segment, Status, Unit
+
+log = logging.getLogger("toolkit.pipeline")
+
+SOURCE_LANG, TARGET_LANG = "vi", "en"
+REPORT_NAME = "bitext-report.json"
+TM_NAME = ".bitext-tm.sqlite"
+DEFAULT_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary" / "vi-en.tsv"
+COPIED_NOTE = "copied: no translatable text"
+TM_NOTE = "tm: exact match of an approved translation ({origin})"
+
+# Header fields that record what produced the drafts; a file whose fields all match is up to date.
+H_SOURCE = "X-Source-Checksum"
+H_MODEL = "X-MT-Model"
+H_SETTINGS = "X-MT-Settings"
+H_GLOSSARY = "X-Glossary-Checksum"
+
+
+@dataclass
+class RunOptions:
+    """Options of one ``bitext translate`` run (CLI flags mirror these names).
+
+    Attributes:
+        model: hub id or local checkpoint folder.
+        engine, device, beams, max_batch_tokens, quantize: see :func:`toolkit.translate.load_engine`.
+        glossary: term base file, or None for none.
+        tm: translation-memory file; None = ``OUTDIR/.bitext-tm.sqlite``.
+        use_tm: read and write the translation memory.
+        update: an existing PO to merge into (single input only); default ``OUTDIR/<stem>.po``.
+        force: replace a TSV that bitext did not write.
+    """
+
+    model: str = DEFAULT_MODEL
+    engine: str = "auto"
+    device: str = "auto"
+    beams: int = 4
+    max_batch_tokens: int | None = None
+    quantize: str = "none"
+    glossary: Path | None = DEFAULT_GLOSSARY
+    tm: Path | None = None
+    use_tm: bool = True
+    update: Path | None = None
+    force: bool = False
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file.
+
+    Attributes:
+        source: the input path; po, tsv: outputs.
+        status: ``"written"`` or ``"up-to-date"`` (skipped, nothing loaded).
+        segments: segments in the article; translated: sent to MT; reused: approved/TM/cache/copied.
+        flagged: segments whose draft needs a human (term miss, loop, split).
+        terms: term usage summary (:func:`toolkit.terms.summarize`).
+    """
+
+    source: Path
+    po: Path
+    tsv: Path
+    status: str = "written"
+    segments: int = 0
+    translated: int = 0
+    reused: int = 0
+    flagged: int = 0
+    terms: dict = field(default_factory=dict)
+
+
+class _LazyTranslator:
+    """Loads the engine on first use, once per run, so cached or approved files need no model."""
+
+    def __init__(self, options: RunOptions):
+        self.options = options
+        self._translator = None
+
+    @property
+    def translator(self):
+        if self._translator is None:
+            from toolkit.translate import Translator, load_engine
+
+            o = self.options
+            self._translator = Translator(load_engine(o.model, engine=o.engine, device=o.device, beams=o.beams,
+                                                      max_batch_tokens=o.max_batch_tokens, quantize=o.quantize))
+        return self._translator
+
+    def __call__(self, texts: list[str], n_best: int):
+        return self.translator(texts, n_best)
+
+
+def _checksum_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _settings(options: RunOptions) -> str:
+    return f"engine={options.engine};beams={options.beams};quantize={options.quantize}"
+
+
+def output_stem(path: Path) -> str:
+    """Output base name for an input file: its name without the last suffix.
+
+    Only the final path component is used, so an output can never escape the output folder.
+
+    Raises:
+        UsageError: the name is empty or a dot name.
+    """
+    stem = Path(path.name).stem if path.suffix else path.name
+    if stem in ("", ".", "..") or "/" in stem or "\\" in stem:
+        raise UsageError(f"cannot derive an output name from {str(path)!r}")
+    return stem
+
+
+def _segment_unit(seg: Segment, draft: Draft, status: Status, ref: str) -> Unit:
+    notes = (f"position: p{seg.para} s{seg.index}",) + draft.notes
+    flags = tuple(dict.fromkeys(draft.flags))
+    return Unit(
+        msgid=seg.text, msgstr=draft.text, msgctxt=seg.id,
+        status=Status.FUZZY if flags and status is Status.TRANSLATED else status,
+        comments=notes, translator_comments=tuple(f"needs review: {f}" for f in flags),
+        references=((ref, seg.line),),
+    )
+
+
+def _flags_note(draft: Draft) -> Draft:
+    """Describe engine flags in words for the reviewer (b09: split into N chunks)."""
+    extra = []
+    for f in draft.flags:
+        if f.startswith("mt-split:") and f[9:].isdigit():
+            extra.append(f"mt: split into {f[9:]} chunks at clause boundaries (over the model's input limit)")
+    return replace(draft, notes=draft.notes + tuple(extra)) if extra else draft
+
+
+def _load_glossary(options: RunOptions):
+    if options.glossary is None:
+        return None
+    from toolkit.glossary import Glossary
+
+    return Glossary.load(options.glossary)
+
+
+def _check_outputs(inputs: Sequence[Path], out_dir: Path, options: RunOptions) -> list[tuple[Path, Path, Path]]:
+    plans, seen = [], {}
+    for src in inputs:
+        stem = output_stem(src)
+        if stem in seen:
+            raise UsageError(f"{src} and {seen[stem]} would both write {stem}.po; rename one or use separate -o folders")
+        seen[stem] = src
+        po = options.update if options.update is not None else out_dir / f"{stem}.po"
+        tsv = out_dir / f"{stem}.tsv"
+        if tsv.exists() and not options.force:
+            head = tsv.open(encoding="utf-8", errors="replace").readline().rstrip("\n")
+            if head != "id\tsource\ttarget\tstatus\tnotes":
+                raise WouldOverwriteError(f"exists and was not written by bitext; use --force to replace it", tsv)
+        plans.append((src, po, tsv))
+    if options.update is not None and len(inputs) != 1:
+        raise UsageError("--update takes exactly one input article")
+    return plans
+
+
+def translate_files(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions | None = None,
+                    progress: Callable[[int], None] | None = None,
+                    on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+    """Translate articles into ``OUTDIR/<stem>.po`` and ``OUTDIR/<stem>.tsv`` (+ a JSON report).
+
+    Args:
+        inputs: article files (UTF-8 text; see :mod:`toolkit.textio` for accepted encodings).
+        out_dir: output folder (created if missing).
+        options: run options.
+        progress: called with the number of segments finished, for a progress bar.
+        on_file: called with each file's result as soon as its outputs are written.
+
+    Returns:
+        One :class:`FileResult` per input, in order. The run report is written to
+        ``OUTDIR/bitext-report.json``.
+
+    Raises:
+        InputError: an input, the glossary or an existing PO cannot be read (nothing of that file
+            is written; files finished earlier in the run are kept).
+        ModelUnavailableError: MT is needed and the model cannot be loaded.
+        UsageError, WouldOverwriteError: conflicting outputs.
+    """
+    options = options or RunOptions()
+    out = Path(out_dir)
+    inputs = [Path(p) for p in inputs]
+    if not inputs:
+        raise UsageError("no input files")
+    for src in inputs:
+        if not src.is_file():
+            raise InputError("file not found" if not src.exists() else "not a regular file", src)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output {out} exists and is not a folder")
+    plans = _check_outputs(inputs, out, options)
+    glossary = _load_glossary(options)  # before any model: an unusable glossary stops the run here
+    out.mkdir(parents=True, exist_ok=True)
+    translator = _LazyTranslator(options)
+    tm = None
+    if options.use_tm:
+        from toolkit.tm import TranslationMemory
+
+        tm = TranslationMemory(options.tm or out / TM_NAME)
+    results = []
+    try:
+        for src, po_path, tsv_path in plans:
+            result = _translate_one(src, po_path, tsv_path, options, glossary, translator, tm, progress)
+            results.append(result)
+            if on_file:
+                on_file(result)
+    finally:
+        if tm is not None:
+            tm.close()
+    _write_report(out / REPORT_NAME, results, options, glossary)
+    return results
+
+
+def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions, glossary, translator,
+                   tm, progress) -> FileResult:
+    from toolkit.formats.po import po_header, read_po, write_po
+    from toolkit.formats.tsv import write_units_tsv
+    from toolkit.review import approved_sources, merge_units
+    from toolkit.segment import segment_text
+    from toolkit.textio import read_text
+    from toolkit import terms
+
+    text = read_text(src)
+    stem = output_stem(src)
+    segments = segment_text(text, doc_id=stem)
+    result = FileResult(src, po_path, tsv_path, segments=len(segments))
+    header = po_header(SOURCE_LANG, TARGET_LANG, {
+        "Project-Id-Version": stem,
+        "X-Toolkit-Version": __version__,
+        H_MODEL: options.model,
+        H_SETTINGS: _settings(options),
+        H_GLOSSARY: glossary.checksum if glossary else "none",
+        H_SOURCE: _checksum_text(text),
+    })
+    existing = read_po(po_path) if po_path.exists() else None
+    if existing is not None:
+        if all(existing.header.get(k) == header[k] for k in (H_SOURCE, H_MODEL, H_SETTINGS, H_GLOSSARY)) \
+                and tsv_path.exists():
+            result.status = "up-to-date"
+            result.reused = len(segments)
+            if progress:
+                progress(len(segments))
+            return result
+        if tm is not None:  # learn what reviewers approved before anything is rewritten
+            tm.add_approved(((u.msgid, u.msgstr) for u in existing.units
+                             if u.status is Status.TRANSLATED and u.msgstr and not u.obsolete), str(po_path))
+    approved = approved_sources(existing.units) if existing is not None else {}
+
+    context = f"{options.model}|{_settings(options)}|glossary={header[H_GLOSSARY]}"
+    todo = [s.text for s in segments if has_letters(s.text) and s.text not in approved]
+    tm_approved = tm.lookup_approved(todo) if tm is not None else {}
+    todo = [t for t in todo if t not in tm_approved]
+    cached = tm.lookup_drafts(todo, context, glossary.match if glossary else None) if tm is not None else {}
+    todo = list(dict.fromkeys(t for t in todo if t not in cached))
+    fresh_drafts: dict[str, Draft] = {}
+    if todo:
+        drafts = terms.draft_segments(todo, glossary, translator)
+        fresh_drafts = {t: _flags_note(d) for t, d in zip(todo, drafts)}
+        if tm is not None:
+            tm.add_drafts(fresh_drafts, context)
+    result.translated = len(todo)
+
+    ref = src.name
+    units, final_drafts = [], []
+    for seg in segments:
+        if not has_letters(seg.text):
+            unit = _segment_unit(seg, Draft(seg.text, (), (COPIED_NOTE,), (), "copied"), Status.TRANSLATED, ref)
+        elif seg.text in approved:
+            unit = _segment_unit(seg, Draft(approved[seg.text].msgstr, method="approved"), Status.TRANSLATED, ref)
+        elif seg.text in tm_approved:
+            target, origin = tm_approved[seg.text]
+            unit = _segment_unit(seg, Draft(target, (), (TM_NOTE.format(origin=origin),), (), "tm"), Status.FUZZY, ref)
+        else:
+            draft = fresh_drafts.get(seg.text) or cached[seg.text]
+            final_drafts.append(draft)
+            unit = _segment_unit(seg, draft, Status.FUZZY, ref)
+            result.flagged += bool(draft.flags)
+        units.append(unit)
+        if progress:
+            progress(1)
+    result.reused = len(segments) - sum(1 for s in segments if s.text in fresh_drafts)
+    result.terms = terms.summarize(final_drafts)
+
+    if existing is not None:
+        units = merge_units(existing.units, units)
+    write_po(po_path, units, header)
+    write_units_tsv(tsv_path, [u for u in units if not u.obsolete])
+    return result
+
+
+def _write_report(path: Path, results: Sequence[FileResult], options: RunOptions, glossary) -> None:
+    files = [{
+        "source": str(r.source), "po": str(r.po), "tsv": str(r.tsv), "status": r.status,
+        "segments": r.segments, "translated": r.translated, "reused": r.reused, "flagged": r.flagged,
+        "terms": r.terms,
+    } for r in results]
+    totals = {k: sum(f[k] for f in files) for k in ("segments", "translated", "reused", "flagged")}
+    term_keys = ("occurrences", "enforced", "present", "repaired", "flagged", "warnings")
+    term_totals = {k: sum(r.terms.get(k, 0) for r in results) for k in term_keys}
+    used = term_totals["enforced"] + term_totals["present"] + term_totals["repaired"]
+    term_totals["usage_rate"] = round(used / term_totals["occurrences"], 4) if term_totals["occurrences"] else 1.0
+    report = {
+        "toolkit_version": __version__, "model": options.model, "settings": _settings(options),
+        "glossary": str(options.glossary) if options.glossary else None,
+        "glossary_checksum": glossary.checksum if glossary else None,
+        "totals": totals, "terms": term_totals, "files": files,
+    }
+    atomic_write_text(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,130 @@
+"""Build a random-weight MarianMT checkpoint locally, in the opus-mt file layout.
+
+No model hub is reachable here, so tests and benchmarks run the *real* loading and generation code
+(``MarianTokenizer``/``MarianMTModel.from_pretrained(dir)``) on a checkpoint made on the spot:
+``config.json``, ``generation_config.json``, ``model.safetensors``, ``source.spm``, ``target.spm``,
+``vocab.json``, ``tokenizer_config.json`` — the files of ``Helsinki-NLP/opus-mt-vi-en``.
+
+Its translations are gibberish (random weights); it exists to exercise code paths, never to be
+presented as a translation.
+
+Architectures (source: ``shared/NOTES-marian.md``, read off opus-mt-vi-en's config.json):
+    ``opus-mt-vi-en``: d_model 512, 6+6 layers, 8 heads, FFN 2048, swish, sinusoidal positions
+    (max 512), scaled embeddings, shared and tied embeddings, vocab 53,739 (``<pad>`` last).
+    ``tiny``: the same wiring at d_model 32, 2+2 layers, 2 heads, FFN 64 (≈ 0.1 M parameters).
+"""
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+from typing import Iterable, Sequence
+
+ARCHS = {
+    "tiny": dict(d_model=32, layers=2, heads=2, ffn=64, vocab_size=None),
+    "opus-mt-vi-en": dict(d_model=512, layers=6, heads=8, ffn=2048, vocab_size=53739),
+}
+
+
+def _train_spm(lines: Sequence[str], vocab_size: int) -> bytes:
+    """Train a unigram SentencePiece model on ``lines``; returns the serialized model.
+
+    Word-shuffled copies are added, since a unigram model trained on one short article stops near
+    340 pieces and splits syllables into letters (shared/NOTES-marian.md).
+    """
+    import sentencepiece as spm
+
+    rng = random.Random(0)
+    corpus = [ln for ln in lines if ln.strip()]
+    augmented = list(corpus)
+    for _ in range(8):
+        for ln in corpus:
+            words = ln.split()
+            rng.shuffle(words)
+            augmented.append(" ".join(words))
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(augmented), model_writer=buf, vocab_size=vocab_size,
+        model_type="unigram", character_coverage=1.0, hard_vocab_limit=False,
+        unk_id=1, bos_id=-1, eos_id=0, pad_id=-1, unk_piece="<unk>", eos_piece="</s>",
+        minloglevel=2, num_threads=1,
+    )
+    return buf.getvalue()
+
+
+def _pieces(model: bytes) -> list[str]:
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_proto=model)
+    return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+
+
+def build_marian_checkpoint(out_dir: str | Path, source_texts: Iterable[str], target_texts: Iterable[str],
+                            *, arch: str = "tiny", spm_vocab_size: int = 600, num_beams: int = 4,
+                            seed: int = 0) -> Path:
+    """Write a random-weight MarianMT checkpoint in the opus-mt layout to ``out_dir``.
+
+    Args:
+        out_dir: folder to create (parents too); existing files in it are overwritten.
+        source_texts: Vietnamese lines to train ``source.spm`` on.
+        target_texts: English lines to train ``target.spm`` on.
+        arch: ``"tiny"`` for tests or ``"opus-mt-vi-en"`` for benchmarks (see module docstring).
+        spm_vocab_size: requested pieces per SentencePiece model (a soft limit).
+        num_beams: the checkpoint's default beam size, saved in ``generation_config.json``
+            (opus-mt-vi-en ships 6).
+        seed: torch seed for the random weights (same seed → same checkpoint).
+
+    Returns:
+        The checkpoint folder, loadable with ``MarianMTModel.from_pretrained`` and
+        ``MarianTokenizer.from_pretrained``.
+
+    Raises:
+        KeyError: unknown ``arch``.
+    """
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
+
+    spec = ARCHS[arch]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    src_model = _train_spm(list(source_texts), spm_vocab_size)
+    tgt_model = _train_spm(list(target_texts), spm_vocab_size)
+    (out / "source.spm").write_bytes(src_model)
+    (out / "target.spm").write_bytes(tgt_model)
+
+    # One joint vocabulary as in opus-mt: </s>=0, <unk>=1, pieces of both models, <pad> last.
+    vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
+    for piece in _pieces(src_model) + _pieces(tgt_model):
+        vocab.setdefault(piece, len(vocab))
+    if spec["vocab_size"]:
+        for i in range(len(vocab), spec["vocab_size"] - 1):  # pad to the real vocab size
+            vocab[f"<unused{i}>"] = i
+    pad_id = len(vocab)
+    vocab["<pad>"] = pad_id
+    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=0), encoding="utf-8")
+    (out / "tokenizer_config.json").write_text(json.dumps({
+        "source_lang": "vi", "target_lang": "en", "model_max_length": 512, "separate_vocabs": False,
+        "tokenizer_class": "MarianTokenizer", "unk_token": "<unk>", "eos_token": "</s>", "pad_token": "<pad>",
+    }, indent=2), encoding="utf-8")
+
+    config = MarianConfig(
+        vocab_size=len(vocab), decoder_vocab_size=len(vocab), d_model=spec["d_model"],
+        encoder_layers=spec["layers"], decoder_layers=spec["layers"],
+        encoder_attention_heads=spec["heads"], decoder_attention_heads=spec["heads"],
+        encoder_ffn_dim=spec["ffn"], decoder_ffn_dim=spec["ffn"], activation_function="swish",
+        max_position_embeddings=512, scale_embedding=True, share_encoder_decoder_embeddings=True,
+        tie_word_embeddings=True, normalize_before=False, static_position_embeddings=True,
+        pad_token_id=pad_id, eos_token_id=0, decoder_start_token_id=pad_id, forced_eos_token_id=0,
+        dropout=0.1, attention_dropout=0.0, activation_dropout=0.0, init_std=0.02,
+        architectures=["MarianMTModel"],
+    )
+    torch.manual_seed(seed)
+    model = MarianMTModel(config)
+    model.eval()
+    model.save_pretrained(out, safe_serialization=True)
+    GenerationConfig(
+        num_beams=num_beams, max_length=512, bad_words_ids=[[pad_id]], forced_eos_token_id=0,
+        pad_token_id=pad_id, eos_token_id=0, decoder_start_token_id=pad_id,
+    ).save_pretrained(out)
+    return out

@@ -1,0 +1,145 @@
+"""Machine translation stage: an engine behind one small interface, plus the checks around it.
+
+:class:`Translator` turns an engine's raw ``generate`` into the toolkit's ``TranslateFn``
+(``translate(texts, n_best) -> list[list[Hypothesis]]``, one list per text, best first):
+
+* identical texts in one call are translated once;
+* texts over the model's input limit are split at clause boundaries and rejoined (b09), flagged
+  ``mt-split:N``; none is ever truncated silently;
+* a draft that reached the output cap or loops (b10 rule, :mod:`toolkit.mt_checks`) is retried
+  with ``no_repeat_ngram_size=3``; if it still fails it keeps the flag ``mt-check:…``.
+
+Texts without letters never reach an engine: the pipeline copies them (b08).
+"""
+from __future__ import annotations
+
+from typing import Protocol, Sequence
+
+from toolkit.mt_checks import LoopCheck
+from toolkit.mt_split import split_for_model
+from toolkit.types import Hypothesis
+
+SAFETY_MARGIN_TOKENS = 12  # below the position limit, for tokenizer differences between chunks
+RETRY_NO_REPEAT_NGRAM = 3
+
+
+class Engine(Protocol):
+    """What an MT engine provides (see engine_torch.TorchMarianEngine, engine_ct2.CT2MarianEngine)."""
+
+    model_id: str
+    max_input_tokens: int
+
+    @property
+    def settings(self) -> str: ...
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
+
+    def generate(self, texts: Sequence[str], *, n_best: int = 1, no_repeat_ngram_size: int = 0
+                 ) -> list[list[Hypothesis]]: ...
+
+
+class Translator:
+    """Wraps an engine with de-duplication, long-input splitting and loop checks.
+
+    Args:
+        engine: any :class:`Engine`.
+        loop_check: thresholds of the repetition check.
+
+    Calling ``translator(texts, n_best)`` is the ``TranslateFn`` used by :mod:`toolkit.terms`.
+    """
+
+    def __init__(self, engine: Engine, loop_check: LoopCheck | None = None):
+        self.engine = engine
+        self.loop_check = loop_check or LoopCheck()
+        self.calls = 0          # texts sent to the engine (after de-duplication), for reports
+        self.limit = max(8, engine.max_input_tokens - SAFETY_MARGIN_TOKENS)
+
+    @property
+    def model_id(self) -> str:
+        return self.engine.model_id
+
+    @property
+    def settings(self) -> str:
+        return self.engine.settings
+
+    def __call__(self, texts: Sequence[str], n_best: int = 1) -> list[list[Hypothesis]]:
+        return self.translate(texts, n_best)
+
+    def translate(self, texts: Sequence[str], n_best: int = 1) -> list[list[Hypothesis]]:
+        """Translate ``texts``; returns per text up to ``n_best`` hypotheses, best first.
+
+        Raises:
+            ValueError: a text is empty or whitespace only (callers filter those, b08).
+        """
+        unique = list(dict.fromkeys(texts))
+        if any(not t.strip() for t in unique):
+            raise ValueError("empty text sent to the MT engine; filter segments without letters first")
+        # Plan chunks for over-long texts.
+        plans: dict[str, tuple[list[str], bool]] = {}
+        lengths = self.engine.count_tokens(unique) if unique else []
+        for text, n in zip(unique, lengths):
+            plans[text] = split_for_model(text, self.engine.count_tokens, self.limit) if n > self.limit else ([text], False)
+        chunk_texts = list(dict.fromkeys(c for chunks, _ in plans.values() for c in chunks))
+        chunk_out = self._generate_checked(chunk_texts, n_best)
+        results: dict[str, list[Hypothesis]] = {}
+        for text, (chunks, hard) in plans.items():
+            if len(chunks) == 1:
+                results[text] = chunk_out[chunks[0]]
+                continue
+            # A split text gets one hypothesis: the best of each chunk, joined.
+            best = [chunk_out[c][0] for c in chunks]
+            flags = [f"mt-split:{len(chunks)}"] + (["mt-split:hard"] if hard else [])
+            flags += sorted({f for h in best for f in h.flags})
+            score = sum(h.score for h in best) / len(best)
+            results[text] = [Hypothesis(" ".join(h.text for h in best), score, tuple(flags))]
+        return [results[t] for t in texts]
+
+    def _generate_checked(self, texts: list[str], n_best: int) -> dict[str, list[Hypothesis]]:
+        if not texts:
+            return {}
+        self.calls += len(texts)
+        out = dict(zip(texts, self.engine.generate(texts, n_best=n_best)))
+        retry = [t for t in texts if self._problem(t, out[t][0])]
+        if retry:
+            again = self.engine.generate(retry, n_best=n_best, no_repeat_ngram_size=RETRY_NO_REPEAT_NGRAM)
+            for text, hyps in zip(retry, again):
+                problem = self._problem(text, hyps[0])
+                tag = ("mt-retried:no-repeat-ngram",) + ((f"mt-check:{problem}",) if problem else ())
+                out[text] = [Hypothesis(h.text, h.score, tuple(dict.fromkeys(h.flags + tag))) for h in hyps]
+        return out
+
+    def _problem(self, source: str, hyp: Hypothesis) -> str | None:
+        if "mt-check:length-cap" in hyp.flags:
+            return "length-cap"
+        return self.loop_check.problem(source, hyp.text)
+
+
+def load_engine(model: str, *, engine: str = "auto", device: str = "auto", beams: int = 4,
+                max_batch_tokens: int | None = None, quantize: str = "none") -> Engine:
+    """Load an MT engine for ``model`` (hub id or local folder).
+
+    Args:
+        engine: ``"torch"`` (default engine), ``"ct2"`` (CTranslate2, needs ``pip install .[fast]``
+            and a converted model), or ``"auto"`` (CTranslate2 when a converted model is present).
+        device, beams, max_batch_tokens, quantize: see :class:`toolkit.engine_torch.TorchMarianEngine`.
+
+    Raises:
+        ModelUnavailableError: the model cannot be found or loaded.
+        UsageError: unknown engine or device.
+    """
+    from toolkit.errors import UsageError
+
+    if engine not in ("auto", "torch", "ct2"):
+        raise UsageError(f"unknown engine {engine!r} (choose auto, torch or ct2)")
+    if engine in ("auto", "ct2"):
+        try:
+            from toolkit import engine_ct2
+        except ImportError:
+            engine_ct2 = None
+        if engine_ct2 is not None and (engine == "ct2" or engine_ct2.converted_model_for(model) is not None):
+            return engine_ct2.CT2MarianEngine(model, device=device, beams=beams, max_batch_tokens=max_batch_tokens)
+        if engine == "ct2":
+            raise UsageError("--engine ct2 is not available in this installation (pip install .[fast])")
+    from toolkit.engine_torch import TorchMarianEngine
+
+    return TorchMarianEngine(model, device=device, beams=beams, max_batch_tokens=max_batch_tokens, quantize=quantize)
