@@ -148,7 +148,7 @@ def test_seed_article_garbling_translator_flags_every_unmet_term(glossary, seed_
     assert s["flagged"] == must and s["usage_rate"] == 0.0
     # rounds: first translation, retry with the other protection, bare terms — each a single call
     assert [n for _, n in tr.calls] == [4, 4, 4]
-    assert all("mt: mt-split:2" in d.notes for d in drafts)
+    assert all("mt-split:2" in d.flags for d in drafts)       # engine flags carried for the pipeline
     d = next(d for d in drafts if "BĐBP" in " ".join(c.match.surface for c in d.checks))
     assert any(f.startswith("term-missing: BĐBP") for f in d.flags)
 
@@ -177,15 +177,16 @@ def test_notes_and_flags_name_terms_and_how_they_were_applied(glossary):
     assert d.notes[0] == ("terms: Đảng ủy → Party Committee (enforced:inline); "
                           "chi bộ → Party cells (enforced:inline)")
     (d,) = draft_segments(["Đảng ủy và chi bộ"], glossary, Recorder(garble))
-    assert d.flags == ("term-missing: Đảng ủy → Party Committee", "term-missing: chi bộ → Party cells")
+    assert d.flags == ("term-missing: Đảng ủy → Party Committee", "term-missing: chi bộ → Party cells",
+                       "mt-split:2")
 
 
 def test_without_glossary_translates_once_with_one_hypothesis_and_keeps_engine_flags():
     tr = Recorder(lambda t: [Hypothesis("hello", -0.3, ("mt-check:repetition", "mt-split:2"))])
     drafts = draft_segments(["xin chào", "tạm biệt"], None, tr)
     assert tr.calls == [(["xin chào", "tạm biệt"], 1)]
-    assert drafts[0].text == "hello" and drafts[0].flags == ("mt-check:repetition",)
-    assert drafts[0].notes == ("mt: mt-split:2",) and drafts[0].method == "mt" and drafts[0].checks == ()
+    assert drafts[0].text == "hello" and drafts[0].flags == ("mt-check:repetition", "mt-split:2")
+    assert drafts[0].notes == () and drafts[0].method == "mt" and drafts[0].checks == ()
     assert draft_segments([], None, tr) == []
 
 

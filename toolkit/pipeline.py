@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -140,9 +140,14 @@ def output_stem(path: Path) -> str:
     return stem
 
 
+# Engine flags that record what was done, not a problem: noted as `#.`, not as a reason to review.
+INFO_FLAG_PREFIXES = ("mt-retried", "mt-split")
+
+
 def _segment_unit(seg: Segment, draft: Draft, status: Status, ref: str) -> Unit:
-    notes = (f"position: p{seg.para} s{seg.index}",) + draft.notes
-    flags = tuple(dict.fromkeys(draft.flags))
+    flags = tuple(f for f in dict.fromkeys(draft.flags) if not f.startswith(INFO_FLAG_PREFIXES))
+    info = tuple(_describe_flag(f) for f in dict.fromkeys(draft.flags) if f.startswith(INFO_FLAG_PREFIXES))
+    notes = (f"position: p{seg.para} s{seg.index}",) + draft.notes + info
     return Unit(
         msgid=seg.text, msgstr=draft.text, msgctxt=seg.id,
         status=Status.FUZZY if flags and status is Status.TRANSLATED else status,
@@ -151,13 +156,15 @@ def _segment_unit(seg: Segment, draft: Draft, status: Status, ref: str) -> Unit:
     )
 
 
-def _flags_note(draft: Draft) -> Draft:
-    """Describe engine flags in words for the reviewer (b09: split into N chunks)."""
-    extra = []
-    for f in draft.flags:
-        if f.startswith("mt-split:") and f[9:].isdigit():
-            extra.append(f"mt: split into {f[9:]} chunks at clause boundaries (over the model's input limit)")
-    return replace(draft, notes=draft.notes + tuple(extra)) if extra else draft
+def _describe_flag(flag: str) -> str:
+    """A reviewer-facing sentence for an engine flag (b09 asks for "split into N chunks")."""
+    if flag.startswith("mt-split:") and flag[9:].isdigit():
+        return f"mt: split into {flag[9:]} chunks at clause boundaries (over the model's input limit)"
+    if flag == "mt-split:hard":
+        return "mt: a clause over the input limit was cut between words"
+    if flag.startswith("mt-retried:"):
+        return "mt: retried with no_repeat_ngram_size=3 after a repetition loop or length cap"
+    return f"mt: {flag}"
 
 
 def _load_glossary(options: RunOptions):
@@ -286,7 +293,7 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
     fresh_drafts: dict[str, Draft] = {}
     if todo:
         drafts = terms.draft_segments(todo, glossary, translator)
-        fresh_drafts = {t: _flags_note(d) for t, d in zip(todo, drafts)}
+        fresh_drafts = dict(zip(todo, drafts))
         if tm is not None:
             tm.add_drafts(fresh_drafts, context)
     result.translated = len(todo)
@@ -305,7 +312,7 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
             draft = fresh_drafts.get(seg.text) or cached[seg.text]
             final_drafts.append(draft)
             unit = _segment_unit(seg, draft, Status.FUZZY, ref)
-            result.flagged += bool(draft.flags)
+            result.flagged += any(not f.startswith(INFO_FLAG_PREFIXES) for f in draft.flags)
         units.append(unit)
         if progress:
             progress(1)

@@ -275,10 +275,8 @@ def _plain_draft(hyps: list[Hypothesis]) -> Draft:
 
 
 def _with_engine_flags(draft: Draft, hyp: Hypothesis) -> Draft:
-    """Carry engine flags: ``mt-split:*`` is informational (a note), everything else needs review."""
-    notes = tuple(f"mt: {f}" for f in hyp.flags if f.startswith("mt-split"))
-    flags = tuple(f for f in hyp.flags if not f.startswith("mt-split"))
-    return Draft(draft.text, draft.flags + flags, draft.notes + notes, draft.checks, draft.method)
+    """Carry the engine's flags onto the draft; the pipeline decides which need review."""
+    return Draft(draft.text, draft.flags + hyp.flags, draft.notes, draft.checks, draft.method)
 
 
 def draft_segments(sources: Sequence[str], glossary: Glossary | None, translate: TranslateFn, *,
