@@ -272,16 +272,18 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
     })
     existing = read_po(po_path) if po_path.exists() else None
     if existing is not None:
+        if tm is not None:  # learn what reviewers approved, also when nothing else is to be done
+            tm.add_approved(((u.msgid, u.msgstr) for u in existing.units
+                             if u.status is Status.TRANSLATED and u.msgstr and not u.obsolete), str(po_path))
         if all(existing.header.get(k) == header[k] for k in (H_SOURCE, H_MODEL, H_SETTINGS, H_GLOSSARY)) \
                 and tsv_path.exists():
             result.status = "up-to-date"
             result.reused = len(segments)
+            if po_path.stat().st_mtime > tsv_path.stat().st_mtime:  # reviewed since: refresh the TSV view
+                write_units_tsv(tsv_path, [u for u in existing.units if not u.obsolete])
             if progress:
                 progress(len(segments))
             return result
-        if tm is not None:  # learn what reviewers approved before anything is rewritten
-            tm.add_approved(((u.msgid, u.msgstr) for u in existing.units
-                             if u.status is Status.TRANSLATED and u.msgstr and not u.obsolete), str(po_path))
     approved = approved_sources(existing.units) if existing is not None else {}
 
     context = f"{options.model}|{_settings(options)}|glossary={header[H_GLOSSARY]}"

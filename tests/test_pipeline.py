@@ -1,0 +1,176 @@
+"""The main job's wiring, with a deterministic echo engine (the real engine: test_cli_translate.py)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+import toolkit.translate
+from fakes import EchoEngine
+from toolkit.errors import GlossaryError, UsageError
+from toolkit.formats.tsv import read_units_tsv
+from toolkit.pipeline import COPIED_NOTE, REPORT_NAME, RunOptions, output_stem, translate_files
+from toolkit.segment import segment_text
+from toolkit.types import Status
+
+DATA = Path(__file__).parent / "data" / "pipeline"
+
+
+@pytest.fixture
+def echo(monkeypatch):
+    """Replace model loading by an EchoEngine; returns it (``.seen`` lists what reached the model)."""
+    engine = EchoEngine()
+
+    def fake_load_engine(model, **kwargs):
+        engine.loads = getattr(engine, "loads", 0) + 1
+        return engine
+
+    monkeypatch.setattr(toolkit.translate, "load_engine", fake_load_engine)
+    return engine
+
+
+def msgfmt_check(po: Path) -> None:
+    if shutil.which("msgfmt"):
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], check=True, capture_output=True)
+
+
+def live_entries(po: Path):
+    return [e for e in polib.pofile(str(po)) if not e.obsolete]
+
+
+def test_seed_article_gives_one_fuzzy_entry_per_segment_in_order(echo, seed_article, tmp_path):
+    (r,) = translate_files([seed_article], tmp_path / "out")
+    entries = live_entries(r.po)
+    segments = segment_text(seed_article.read_text(encoding="utf-8"))
+    assert [e.msgid for e in entries] == [s.text for s in segments]
+    assert [e.msgctxt for e in entries] == [s.id for s in segments]
+    assert all(e.fuzzy for e in entries)
+    assert all(f"position: p{s.para} s{s.index}" in e.comment.splitlines() for e, s in zip(entries, segments))
+    assert [e.occurrences for e in entries] == [[(seed_article.name, str(s.line))] for s in segments]
+    msgfmt_check(r.po)
+    units = read_units_tsv(r.tsv)
+    assert [(u.msgctxt, u.msgid, u.msgstr) for u in units] == [(e.msgctxt, e.msgid, e.msgstr) for e in entries]
+
+
+def test_po_header_records_languages_and_provenance(echo, seed_article, tmp_path):
+    (r,) = translate_files([seed_article], tmp_path)
+    po = polib.pofile(str(r.po))
+    meta = po.metadata
+    assert meta["Language"] == "en" and meta["X-Source-Language"] == "vi"
+    assert meta["Content-Type"] == "text/plain; charset=UTF-8"
+    assert meta["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert meta["X-MT-Model"] == "Helsinki-NLP/opus-mt-vi-en" and meta["X-Toolkit-Version"]
+    assert len(meta["X-Glossary-Checksum"]) == 12 and not po.metadata_is_fuzzy
+
+
+def test_b08_segments_without_letters_are_copied_not_translated(echo, tmp_path):
+    (r,) = translate_files([DATA / "b08_article.txt"], tmp_path, RunOptions(glossary=None))
+    assert echo.seen == ["Tiêu đề bài viết", "Đoạn thứ nhất của bài.", "Hết."]
+    by_id = {e.msgid: e for e in live_entries(r.po)}
+    for symbol in ("-", "* * *", "…", "2024"):
+        e = by_id[symbol]
+        assert e.msgstr == symbol and not e.fuzzy and COPIED_NOTE in e.comment
+    msgfmt_check(r.po)
+
+
+def test_b04_repeated_sentences_stay_separate_entries(echo, tmp_path):
+    (r,) = translate_files([DATA / "b04_article.txt"], tmp_path, RunOptions(glossary=None))
+    entries = live_entries(r.po)
+    assert [e.msgid for e in entries] == [
+        "Hà Nội mưa lớn suốt đêm qua.", "Ảnh minh họa.",
+        "Nhiều tuyến phố bị ngập sâu, giao thông ùn tắc kéo dài đến sáng.",
+        "Hà Nội mưa lớn suốt đêm qua.", "Ảnh minh họa.", "Chính quyền khuyến cáo người dân hạn chế ra đường."]
+    assert len({e.msgctxt for e in entries}) == 6
+    assert len(read_units_tsv(r.tsv)) == 6
+    assert echo.seen.count("Hà Nội mưa lớn suốt đêm qua.") == 1     # translated once
+    msgfmt_check(r.po)
+
+
+def test_b09_split_segment_is_fuzzy_with_a_comment_naming_the_chunks(monkeypatch, tmp_path):
+    engine = EchoEngine(max_input_tokens=150)
+    monkeypatch.setattr(toolkit.translate, "load_engine", lambda model, **kw: engine)
+    (r,) = translate_files([DATA / "b09_article.txt"], tmp_path, RunOptions(glossary=None))
+    entry = next(e for e in live_entries(r.po) if e.msgid.startswith("Danh sách"))
+    assert entry.fuzzy
+    assert any(line.startswith("mt: split into ") and "chunks" in line for line in entry.comment.splitlines())
+    assert entry.msgstr.count("hộ)") == 160
+
+
+def test_unchanged_rerun_loads_no_model_and_rewrites_nothing(echo, seed_article, tmp_path):
+    (first,) = translate_files([seed_article], tmp_path)
+    before = (first.po.read_bytes(), first.tsv.read_bytes())
+
+    def no_model(*a, **k):
+        raise AssertionError("the model was loaded on an unchanged re-run")
+
+    toolkit.translate.load_engine = no_model  # restored by the echo fixture's monkeypatch
+    (again,) = translate_files([seed_article], tmp_path)
+    assert again.status == "up-to-date" and again.translated == 0
+    assert (again.po.read_bytes(), again.tsv.read_bytes()) == before
+
+
+def test_draft_cache_serves_a_rerun_after_the_po_was_deleted(echo, seed_article, tmp_path):
+    (first,) = translate_files([seed_article], tmp_path)
+    first.po.unlink()
+    echo.seen.clear()
+    (again,) = translate_files([seed_article], tmp_path)
+    assert echo.seen == [] and again.translated == 0
+    assert read_units_tsv(again.tsv) == read_units_tsv(first.tsv)
+
+
+def test_translation_memory_prefills_a_sentence_approved_in_another_article(echo, tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("Hà Nội mưa lớn suốt đêm qua.\n", encoding="utf-8")
+    (ra,) = translate_files([a], tmp_path / "out", RunOptions(glossary=None))
+    po = polib.pofile(str(ra.po))
+    po[0].msgstr, po[0].flags = "Hanoi had heavy rain all night.", []
+    po.save()
+    translate_files([a], tmp_path / "out", RunOptions(glossary=None))   # learns the approval
+    b = tmp_path / "b.txt"
+    b.write_text("Tin mới.\n\nHà Nội mưa lớn suốt đêm qua.\n", encoding="utf-8")
+    echo.seen.clear()
+    (rb,) = translate_files([b], tmp_path / "out", RunOptions(glossary=None))
+    assert echo.seen == ["Tin mới."]
+    entry = live_entries(rb.po)[1]
+    assert entry.msgstr == "Hanoi had heavy rain all night." and entry.fuzzy
+    assert any(line.startswith("tm: exact match") for line in entry.comment.splitlines())
+
+
+def test_unusable_glossary_stops_the_run_before_any_model_is_loaded(echo, seed_article, tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("source\ttarget\ttype\tnote\nBĐBP\tBorder Guard\trequired\tok\n"
+                   "đồn Biên phòng\tborder post\tmandatory\tunknown type\n", encoding="utf-8")
+    with pytest.raises(GlossaryError) as e:
+        translate_files([seed_article], tmp_path / "out", RunOptions(glossary=bad))
+    assert e.value.path == str(bad) and e.value.line == 3
+    assert not hasattr(echo, "loads") and not (tmp_path / "out").exists()
+
+
+def test_report_counts_terms_and_segments(echo, seed_article, tmp_path):
+    import json
+
+    translate_files([seed_article], tmp_path)
+    report = json.loads((tmp_path / REPORT_NAME).read_text(encoding="utf-8"))
+    terms = report["terms"]
+    assert terms["occurrences"] > 60
+    assert terms["occurrences"] == terms["enforced"] + terms["present"] + terms["repaired"] + terms["flagged"] \
+        + terms["warnings"]
+    assert report["totals"]["segments"] == len(segment_text(seed_article.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("name", ["..", "."])
+def test_output_names_cannot_escape_the_output_folder(name):
+    with pytest.raises(UsageError):
+        output_stem(Path(name))
+    assert output_stem(Path("../../etc/passwd.txt")) == "passwd"
+
+
+def test_two_inputs_with_the_same_name_are_refused(echo, tmp_path):
+    for d in ("x", "y"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "a.txt").write_text("Xin chào.\n", encoding="utf-8")
+    with pytest.raises(UsageError):
+        translate_files([tmp_path / "x" / "a.txt", tmp_path / "y" / "a.txt"], tmp_path / "out")
