@@ -19,8 +19,8 @@ def seed_article() -> Path:
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A random-weight MarianMT checkpoint in opus-mt layout (see toolkit.testing.marian_builder)."""
-    from toolkit.testing.marian_builder import build_marian_checkpoint
+    from toolkit.testing.marian_builder import SAMPLE_EN, build_marian_checkpoint, sentence_lines
 
-    vi = SEED.read_text(encoding="utf-8").splitlines()
-    en = (DATA / "model" / "en.txt").read_text(encoding="utf-8").splitlines()
-    return build_marian_checkpoint(tmp_path_factory.mktemp("tiny-marian"), vi, en, arch="tiny")
+    vi = sentence_lines(SEED.read_text(encoding="utf-8"))
+    en = sentence_lines(SAMPLE_EN.read_text(encoding="utf-8"))
+    return build_marian_checkpoint(tmp_path_factory.mktemp("tiny-marian"), vi, en, arch="tiny", fit_steps=120)

@@ -5,8 +5,11 @@ No model hub is reachable here, so tests and benchmarks run the *real* loading a
 ``config.json``, ``generation_config.json``, ``model.safetensors``, ``source.spm``, ``target.spm``,
 ``vocab.json``, ``tokenizer_config.json`` — the files of ``Helsinki-NLP/opus-mt-vi-en``.
 
-Its translations are gibberish (random weights); it exists to exercise code paths, never to be
-presented as a translation.
+Its outputs are not translations: with random weights the model babbles until the length cap, so
+for tests it can be briefly fitted (``fit_steps``) on deliberately *unaligned* Vietnamese/English
+line pairs, after which it emits English-like strings of realistic length and stops. It exists to
+exercise code paths (tokenizer, batching, beams, n-best, length caps), never to be presented as
+a translation.
 
 Architectures (source: ``shared/NOTES-marian.md``, read off opus-mt-vi-en's config.json):
     ``opus-mt-vi-en``: d_model 512, 6+6 layers, 8 heads, FFN 2048, swish, sinusoidal positions
@@ -62,7 +65,7 @@ def _pieces(model: bytes) -> list[str]:
 
 def build_marian_checkpoint(out_dir: str | Path, source_texts: Iterable[str], target_texts: Iterable[str],
                             *, arch: str = "tiny", spm_vocab_size: int = 600, num_beams: int = 4,
-                            seed: int = 0) -> Path:
+                            seed: int = 0, fit_steps: int = 0) -> Path:
     """Write a random-weight MarianMT checkpoint in the opus-mt layout to ``out_dir``.
 
     Args:
@@ -74,6 +77,9 @@ def build_marian_checkpoint(out_dir: str | Path, source_texts: Iterable[str], ta
         num_beams: the checkpoint's default beam size, saved in ``generation_config.json``
             (opus-mt-vi-en ships 6).
         seed: torch seed for the random weights (same seed → same checkpoint).
+        fit_steps: AdamW steps (batch 16) on unaligned (source line i, target line i mod n) pairs, so
+            that generation ends at realistic lengths; 0 keeps the random weights (benchmarks force
+            their output lengths instead). About 40 steps/s for ``tiny`` on 2 CPU cores.
 
     Returns:
         The checkpoint folder, loadable with ``MarianMTModel.from_pretrained`` and
@@ -84,12 +90,16 @@ def build_marian_checkpoint(out_dir: str | Path, source_texts: Iterable[str], ta
     """
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
     spec = ARCHS[arch]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    src_model = _train_spm(list(source_texts), spm_vocab_size)
-    tgt_model = _train_spm(list(target_texts), spm_vocab_size)
+    source_texts_l = [t for t in source_texts if t.strip()]
+    target_texts_l = [t for t in target_texts if t.strip()]
+    src_model = _train_spm(source_texts_l, spm_vocab_size)
+    tgt_model = _train_spm(target_texts_l, spm_vocab_size)
     (out / "source.spm").write_bytes(src_model)
     (out / "target.spm").write_bytes(tgt_model)
 
@@ -121,6 +131,8 @@ def build_marian_checkpoint(out_dir: str | Path, source_texts: Iterable[str], ta
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
+    if fit_steps:
+        _fit(model, out, list(source_texts_l), list(target_texts_l), fit_steps, seed)
     model.eval()
     model.save_pretrained(out, safe_serialization=True)
     GenerationConfig(
@@ -128,3 +140,62 @@ def build_marian_checkpoint(out_dir: str | Path, source_texts: Iterable[str], ta
         pad_token_id=pad_id, eos_token_id=0, decoder_start_token_id=pad_id,
     ).save_pretrained(out)
     return out
+
+
+def _fit(model, folder: Path, sources: list[str], targets: list[str], steps: int, seed: int) -> None:
+    """Fit ``model`` briefly on unaligned pairs (see ``fit_steps``); the tokenizer is read from ``folder``."""
+    import torch
+    from transformers import MarianTokenizer
+
+    tok = MarianTokenizer(str(folder / "source.spm"), str(folder / "target.spm"), str(folder / "vocab.json"))
+    pairs = [(s, targets[i % len(targets)]) for i, s in enumerate(sources)]
+    rng = random.Random(seed)
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    model.train()
+    for _ in range(steps):
+        batch = rng.sample(pairs, min(16, len(pairs)))
+        enc = tok([s for s, _ in batch], text_target=[t for _, t in batch], return_tensors="pt",
+                  padding=True, truncation=True, max_length=128)
+        labels = enc["labels"]
+        labels[labels == tok.pad_token_id] = -100
+        loss = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"], labels=labels).loss
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+
+SAMPLE_EN = Path(__file__).resolve().parent / "data" / "en_sample.txt"
+
+
+def sentence_lines(text: str) -> list[str]:
+    """Lines of ``text`` with sentence-final ``. `` also breaking, as SentencePiece training input."""
+    return [ln for ln in text.replace(". ", ".\n").splitlines() if ln.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m toolkit.testing.marian_builder OUT_DIR``: build the tiny test checkpoint.
+
+    For trying the toolkit where the real model cannot be downloaded. Its drafts are not
+    translations (see the module docstring).
+    """
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m toolkit.testing.marian_builder", description=main.__doc__)
+    ap.add_argument("out_dir", type=Path)
+    ap.add_argument("--vi", type=Path, default=Path("seeds/000_94a404d477b589ad.txt"),
+                    help="Vietnamese training text for source.spm (default: the seed article)")
+    ap.add_argument("--en", type=Path, default=SAMPLE_EN, help="English training text for target.spm")
+    ap.add_argument("--arch", choices=sorted(ARCHS), default="tiny")
+    ap.add_argument("--fit-steps", type=int, default=120)
+    a = ap.parse_args(argv)
+    vi = sentence_lines(a.vi.read_text(encoding="utf-8"))
+    en = sentence_lines(a.en.read_text(encoding="utf-8"))
+    out = build_marian_checkpoint(a.out_dir, vi, en, arch=a.arch, fit_steps=a.fit_steps)
+    print(f"wrote a {a.arch} random-weight test checkpoint to {out} (its drafts are not translations)")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())
