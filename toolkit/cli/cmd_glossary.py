@@ -5,12 +5,14 @@ translation missing a required term or using a forbidden rendering).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from toolkit.cli.app import app
 from toolkit.errors import EXIT_INPUT, FormatError
 
-DEFAULT_GLOSSARY = "glossary/vi-en.tsv"
+from toolkit.pipeline import DEFAULT_GLOSSARY
 
 
 @app.group("glossary")
@@ -80,6 +82,8 @@ def check_cmd(po_file: str, glossary_path: str, check_all: bool) -> int:
     from toolkit.terms import check_translation
 
     g = Glossary.load(glossary_path)
+    if not Path(po_file).is_file():  # polib reports a missing file as a syntax error
+        raise FormatError("file not found" if not Path(po_file).exists() else "not a regular file", po_file)
     try:
         po = polib.pofile(po_file, wrapwidth=0)
     except OSError as e:
