@@ -174,3 +174,20 @@ def test_two_inputs_with_the_same_name_are_refused(echo, tmp_path):
         (tmp_path / d / "a.txt").write_text("Xin chào.\n", encoding="utf-8")
     with pytest.raises(UsageError):
         translate_files([tmp_path / "x" / "a.txt", tmp_path / "y" / "a.txt"], tmp_path / "out")
+
+
+def test_changed_glossary_refreshes_untouched_drafts_but_keeps_human_edits(echo, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Đảng ủy họp.\n\nChi bộ họp.\n", encoding="utf-8")
+    g1, g2 = tmp_path / "g1.tsv", tmp_path / "g2.tsv"
+    g1.write_text("source\ttarget\ttype\tnote\nĐảng ủy\tParty Committee\trequired\tn\n", encoding="utf-8")
+    g2.write_text("source\ttarget\ttype\tnote\nĐảng ủy\tParty Committee\trequired\tn\n"
+                  "chi bộ\tParty cell\trequired\tn\n", encoding="utf-8")
+    (r,) = translate_files([article], tmp_path / "out", RunOptions(glossary=g1))
+    po = polib.pofile(str(r.po))
+    po[0].msgstr = "The Party Committee met (edited)."      # a human edit, still fuzzy
+    po.save()
+    translate_files([article], tmp_path / "out", RunOptions(glossary=g2))
+    entries = live_entries(r.po)
+    assert entries[0].msgstr == "The Party Committee met (edited)." and entries[0].fuzzy
+    assert entries[1].msgstr == "Party cell họp." and entries[1].fuzzy     # fresh draft under the new glossary

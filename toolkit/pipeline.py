@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -167,6 +167,27 @@ def _describe_flag(flag: str) -> str:
     return f"mt: {flag}"
 
 
+def _draft_context(header) -> str:
+    """The draft-cache context of a run, from its PO header fields (model, settings, glossary)."""
+    return f"{header.get(H_MODEL)}|{header.get(H_SETTINGS)}|glossary={header.get(H_GLOSSARY)}"
+
+
+def _forget_machine_drafts(existing, tm) -> list[Unit]:
+    """Empty the fuzzy entries whose msgstr is still exactly the machine draft of the earlier run.
+
+    The merge keeps any fuzzy msgstr it cannot prove to be a machine draft (it might be a human
+    edit not yet approved). The translation memory can prove it: the earlier run's draft for that
+    source, under the earlier header's model, settings and glossary, is cached. Emptied entries take
+    the fresh draft, so a better glossary or model refreshes untouched drafts and nothing else.
+    """
+    old_context = _draft_context(existing.header)
+    fuzzy = [u for u in existing.units if u.status is Status.FUZZY and u.msgstr and not u.obsolete]
+    cached = tm.lookup_drafts([u.msgid for u in fuzzy], old_context)
+    untouched = {id(u) for u in fuzzy if u.msgid in cached and cached[u.msgid].text == u.msgstr}
+    return [replace(u, msgstr="", status=Status.NEW, translator_comments=()) if id(u) in untouched else u
+            for u in existing.units]
+
+
 def _load_glossary(options: RunOptions):
     if options.glossary is None:
         return None
@@ -286,7 +307,10 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
             return result
     approved = approved_sources(existing.units) if existing is not None else {}
 
-    context = f"{options.model}|{_settings(options)}|glossary={header[H_GLOSSARY]}"
+    context = _draft_context(header)
+    old_units = existing.units if existing is not None else []
+    if existing is not None and tm is not None:
+        old_units = _forget_machine_drafts(existing, tm)
     todo = [s.text for s in segments if has_letters(s.text) and s.text not in approved]
     tm_approved = tm.lookup_approved(todo) if tm is not None else {}
     todo = [t for t in todo if t not in tm_approved]
@@ -322,7 +346,7 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
     result.terms = terms.summarize(final_drafts)
 
     if existing is not None:
-        units = merge_units(existing.units, units)
+        units = merge_units(old_units, units)
     write_po(po_path, units, header)
     write_units_tsv(tsv_path, [u for u in units if not u.obsolete])
     return result
