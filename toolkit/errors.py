@@ -60,6 +60,10 @@ class WouldOverwriteError(ToolkitError):
     """Writing would replace a file the user did not name as output, or human-reviewed work."""
 
 
+class OutputError(ToolkitError):
+    """An output file or folder cannot be written (missing folder, permissions, disk full)."""
+
+
 class ModelUnavailableError(ToolkitError):
     """The MT model cannot be loaded (not cached, hub unreachable, or a broken directory)."""
 

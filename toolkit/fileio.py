@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
+from toolkit.errors import OutputError
+
 
 @contextlib.contextmanager
 def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8",
@@ -24,9 +26,16 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
 
     Yields the temporary file object; on normal exit it is flushed, fsynced and renamed over
     ``path``. On an exception the temporary file is removed and ``path`` is untouched.
+
+    Raises:
+        OutputError: the folder is missing or not writable, the disk is full, or ``path`` is a
+            folder; the message names ``path``. Other exceptions pass through unchanged.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    except OSError as e:
+        raise _output_error(path, e) from None
     try:
         if "b" in mode:
             f = os.fdopen(fd, mode)
@@ -37,10 +46,21 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(e, OSError) and e.filename in (None, tmp, str(path)):
+            raise _output_error(path, e) from None
         raise
+
+
+def _output_error(path: Path, e: OSError) -> OutputError:
+    """An OutputError naming ``path`` (not the temporary file) and what to do about ``e``."""
+    if isinstance(e, FileNotFoundError) and not path.parent.is_dir():
+        return OutputError(f"cannot write: folder {str(path.parent)!r} does not exist; create it first", path)
+    if isinstance(e, IsADirectoryError) or path.is_dir():
+        return OutputError("cannot write: is a folder, expected a file name", path)
+    return OutputError(f"cannot write: {e.strerror or e}", path)
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:

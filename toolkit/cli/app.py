@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     except ToolkitError as e:
         _error(str(e))
         return e.exit_code
+    except OSError as e:  # the environment, not a bug: a folder vanished, permissions, disk full
+        where = f"{e.filename}: " if e.filename else ""
+        _error(f"{where}{e.strerror or e}")
+        return EXIT_INPUT
     except KeyboardInterrupt:
         _error("interrupted; finished files are kept, re-run the same command to resume")
         return 130
