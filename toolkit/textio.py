@@ -46,6 +46,13 @@ MAX_CONTROL_CHARS = 8
 (the first :data:`SNIFF_BYTES` characters of each decoded chunk) means binary data; a few stray ones
 (an ESC, a form feed, an EOF marker from an old editor) are kept as text."""
 
+# The same C0 controls and DEL as bytes: they mean the same in UTF-8, Windows-1258 and the legacy
+# font encodings, so binary data is recognised before any decoding is tried (a PNG is not "CP1258").
+_BINARY_BYTE = re.compile(b"[\x01-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+UTF16_NUL_SHARE = 0.6
+"""UTF-16 without BOM: NUL in more than this share of the odd (LE) or even (BE) bytes of the first 200,
+and few in the others (ASCII in UTF-16 has a zero high byte; U+xx00 characters are rare)."""
+
 _VI_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")  # tones, circumflex, breve, horn
 # Legacy font encodings, as bytes. TCVN3 (ABC, TCVN 5712:1993 VN3) puts Vietnamese letters at
 # 0xA1-0xFE, e.g. đ=0xAE, ư=0xAD, ơ=0xAC, ê=0xAA, ệ=0xD6 ("®−îc" = được, "ViÖt" = Việt).
@@ -111,11 +118,16 @@ def detect_encoding(head: bytes, path: str | Path = "<stdin>", complete: bool = 
             return codec, len(bom)
     nul = head.find(b"\x00")
     if nul >= 0:
-        if head[1:200:2].count(0) > 50 or head[0:200:2].count(0) > 50:
-            order = "UTF-16LE" if head[1:200:2].count(0) > head[0:200:2].count(0) else "UTF-16BE"
+        odd, even = head[1:200:2].count(0), head[0:200:2].count(0)
+        if max(odd, even) > UTF16_NUL_SHARE * len(head[:200]) / 2 and min(odd, even) <= max(odd, even) // 10:
+            order = "UTF-16LE" if odd > even else "UTF-16BE"
             raise InputError(f"looks like {order} without a byte-order mark; convert it: "
                              f"`iconv -f {order} -t UTF-8`", path, None)
         raise InputError("contains NUL bytes: a binary file, not text", path, _line_of(head, nul))
+    controls = len(_BINARY_BYTE.findall(head[:SNIFF_BYTES]))
+    if controls > MAX_CONTROL_CHARS and controls > MAX_CONTROL_SHARE * min(len(head), SNIFF_BYTES):
+        raise InputError(f"too many control characters ({controls} in the first "
+                         f"{min(len(head), SNIFF_BYTES)} bytes): a binary file, not text", path, None)
     try:
         head.decode("utf-8")
         return "utf-8", 0
