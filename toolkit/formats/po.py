@@ -630,6 +630,26 @@ def _decode_extra_escapes(line: str) -> str:
     return m.group(1) + _EXTRA_ESCAPE.sub(repl, m.group(2))
 
 
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"\s*')
+
+
+def _check_string_line(line: str, path: Path, number: int) -> None:
+    """Refuse a string line that is not exactly one quoted string (msgfmt: "end-of-line within string").
+
+    polib reads ``msgstr "Hello`` as ``Hell`` (it drops the last character), which would corrupt the
+    entry silently.
+
+    Raises:
+        FormatError: naming ``path`` and the 1-based ``number``.
+    """
+    m = _STRING_LINE.match(line)
+    if m and not _QUOTED.fullmatch(m.group(2)):
+        body = m.group(2).rstrip()
+        problem = "unterminated string (no closing quote)" if not _QUOTED.match(body) or len(body) < 2 \
+            else "text after the closing quote"
+        raise FormatError(f"syntax error: {problem}", path, number)
+
+
 def _mark_empty_comment(line: str) -> str:
     stripped = line.strip()
     if stripped in ("#", "#."):
@@ -685,7 +705,10 @@ def read_po(path: str | Path) -> PoDocument:
     if encoding not in ("utf-8", "utf_8"):
         text = unicodedata.normalize("NFC", text)
         warnings.append(f"decoded from {encoding}, normalised to NFC; written back as UTF-8")
-    lines = [_mark_empty_comment(_decode_extra_escapes(ln)) for ln in text.split("\n")]
+    lines = text.split("\n")
+    for number, ln in enumerate(lines, 1):
+        _check_string_line(ln, path, number)
+    lines = [_mark_empty_comment(_decode_extra_escapes(ln)) for ln in lines]
     # polib's parser, fed our decoded lines (its own reading guesses path-or-content and splits
     # on characters such as U+2028 that may occur raw inside strings).
     parser = polib._POFileParser("", encoding="utf-8", check_for_duplicates=False)
