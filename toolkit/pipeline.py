@@ -100,8 +100,9 @@ class FileResult:
 class _LazyTranslator:
     """Loads the engine on first use, once per run, so cached or approved files need no model."""
 
-    def __init__(self, options: RunOptions):
+    def __init__(self, options: RunOptions, mt_progress: Callable[[int], None] | None = None):
         self.options = options
+        self.mt_progress = mt_progress
         self._translator = None
 
     @property
@@ -110,8 +111,9 @@ class _LazyTranslator:
             from toolkit.translate import Translator, load_engine
 
             o = self.options
-            self._translator = Translator(load_engine(o.model, engine=o.engine, device=o.device, beams=o.beams,
-                                                      max_batch_tokens=o.max_batch_tokens, quantize=o.quantize))
+            engine = load_engine(o.model, engine=o.engine, device=o.device, beams=o.beams,
+                                 max_batch_tokens=o.max_batch_tokens, quantize=o.quantize)
+            self._translator = Translator(engine, progress=self.mt_progress)
         return self._translator
 
     def __call__(self, texts: list[str], n_best: int):
@@ -217,7 +219,8 @@ def _check_outputs(inputs: Sequence[Path], out_dir: Path, options: RunOptions) -
 
 def translate_files(inputs: Sequence[str | Path], out_dir: str | Path, options: RunOptions | None = None,
                     progress: Callable[[int], None] | None = None,
-                    on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+                    on_file: Callable[[FileResult], None] | None = None,
+                    mt_progress: Callable[[int], None] | None = None) -> list[FileResult]:
     """Translate articles into ``OUTDIR/<stem>.po`` and ``OUTDIR/<stem>.tsv`` (+ a JSON report).
 
     Args:
@@ -225,6 +228,8 @@ def translate_files(inputs: Sequence[str | Path], out_dir: str | Path, options: 
         out_dir: output folder (created if missing).
         options: run options.
         progress: called with the number of segments finished, for a progress bar.
+        mt_progress: called with the number of texts each model call finished (glossary retries
+            included), so a long article shows progress while it is being drafted.
         on_file: called with each file's result as soon as its outputs are written.
 
     Returns:
@@ -250,7 +255,7 @@ def translate_files(inputs: Sequence[str | Path], out_dir: str | Path, options: 
     plans = _check_outputs(inputs, out, options)
     glossary = _load_glossary(options)  # before any model: an unusable glossary stops the run here
     out.mkdir(parents=True, exist_ok=True)
-    translator = _LazyTranslator(options)
+    translator = _LazyTranslator(options, mt_progress)
     tm = None
     if options.use_tm:
         from toolkit.tm import TranslationMemory

@@ -13,7 +13,7 @@ Texts without letters never reach an engine: the pipeline copies them (b08).
 """
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 from toolkit.mt_checks import LoopCheck
 from toolkit.mt_split import split_for_model
@@ -48,9 +48,15 @@ class Translator:
     Calling ``translator(texts, n_best)`` is the ``TranslateFn`` used by :mod:`toolkit.terms`.
     """
 
-    def __init__(self, engine: Engine, loop_check: LoopCheck | None = None):
+    #: Texts per engine call: large enough for full token-budgeted batches, small enough that
+    #: progress is reported often on long articles.
+    CHUNK_TEXTS = 64
+
+    def __init__(self, engine: Engine, loop_check: LoopCheck | None = None,
+                 progress: Callable[[int], None] | None = None):
         self.engine = engine
         self.loop_check = loop_check or LoopCheck()
+        self.progress = progress  # called with the number of texts each engine call finished
         self.calls = 0          # texts sent to the engine (after de-duplication), for reports
         self.limit = max(8, engine.max_input_tokens - SAFETY_MARGIN_TOKENS)
 
@@ -98,7 +104,12 @@ class Translator:
         if not texts:
             return {}
         self.calls += len(texts)
-        out = dict(zip(texts, self.engine.generate(texts, n_best=n_best)))
+        out: dict[str, list[Hypothesis]] = {}
+        for i in range(0, len(texts), self.CHUNK_TEXTS):
+            chunk = texts[i:i + self.CHUNK_TEXTS]
+            out.update(zip(chunk, self.engine.generate(chunk, n_best=n_best)))
+            if self.progress:
+                self.progress(len(chunk))
         retry = [t for t in texts if self._problem(t, out[t][0])]
         if retry:
             again = self.engine.generate(retry, n_best=n_best, no_repeat_ngram_size=RETRY_NO_REPEAT_NGRAM)

@@ -42,11 +42,12 @@ def translate_cmd(inputs, out_dir, model, glossary, no_glossary, engine, device,
         model=model, engine=engine, device=device, beams=beams, max_batch_tokens=max_batch_tokens,
         quantize=quantize, glossary=None if no_glossary else (glossary or DEFAULT_GLOSSARY),
         tm=tm_path, use_tm=not no_tm, update=update, force=force)
-    bar = None
+    bar = mt_bar = None
     if not quiet:
         from tqdm import tqdm
 
-        bar = tqdm(unit="seg", desc="translating", leave=False, dynamic_ncols=True)
+        bar = tqdm(unit="seg", desc="segments done", leave=False, dynamic_ncols=True, position=0)
+        mt_bar = tqdm(unit="text", desc="model calls", leave=False, dynamic_ncols=True, position=1)
 
     def on_file(r) -> None:
         if not quiet:
@@ -55,10 +56,12 @@ def translate_cmd(inputs, out_dir, model, glossary, no_glossary, engine, device,
                       f"{r.flagged} flagged{note}")
 
     try:
-        results = translate_files(inputs, out_dir, options, progress=bar.update if bar is not None else None, on_file=on_file)
+        results = translate_files(inputs, out_dir, options, progress=bar.update if bar is not None else None,
+                                  on_file=on_file, mt_progress=mt_bar.update if mt_bar is not None else None)
     finally:
-        if bar is not None:
-            bar.close()
+        for b in (mt_bar, bar):
+            if b is not None:
+                b.close()
     flagged = sum(r.flagged for r in results)
     if not quiet:
         from toolkit.terms import format_summary
