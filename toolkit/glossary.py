@@ -226,6 +226,27 @@ def _check_entries(entries: list[GlossaryEntry], report: LintReport) -> list[Glo
     return kept
 
 
+def _decode_table(data: bytes, name: str) -> str:
+    """Decode a TSV/CSV glossary: UTF-8 (BOM optional), UTF-16 with BOM (a spreadsheet's "Unicode
+    text" export) or Windows-1258, as :func:`toolkit.textio.detect_encoding` decides. Not normalised
+    to NFC here: lint reports non-NFC terms itself.
+
+    Raises:
+        GlossaryError: binary data, a legacy font encoding or undecodable bytes, with file:line.
+    """
+    from toolkit.errors import InputError
+    from toolkit.textio import detect_encoding
+
+    try:
+        codec, skip = detect_encoding(data, name)
+        return data[skip:].decode(codec)
+    except InputError as e:
+        raise GlossaryError(e.message.replace("convert the file", "save the glossary"), name, e.line) from None
+    except UnicodeDecodeError as e:
+        raise GlossaryError(f"not valid {codec.upper()}; save the glossary as UTF-8", name,
+                            data[: skip + e.start].count(b"\n") + 1 if codec in ("utf-8", "cp1258") else None) from None
+
+
 def lint_glossary(path: str | Path, source_lang: str = "vi", target_lang: str = "en") -> LintReport:
     """Read and validate a glossary file without raising for content defects.
 
@@ -261,14 +282,7 @@ def lint_glossary(path: str | Path, source_lang: str = "vi", target_lang: str = 
         report.warnings.extend(tbx_warnings)
         rows = [(r.line, r.fields) for r in tbx_rows]
     else:
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as e:
-            line = data[: e.start].count(b"\n") + 1
-            raise GlossaryError(f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the glossary as UTF-8",
-                                name, line) from None
+        text = _decode_table(data, name)
         rows = _rows_from_table(text, name, "csv" if suffix in CSV_SUFFIXES else "tsv", report)
     entries = [e for line, row in rows if (e := _entry_from_row(line, row, name, report)) is not None]
     report.entries = _check_entries(entries, report)
