@@ -2,6 +2,11 @@
 
 An interrupted run therefore leaves either the old file or the complete new one, never half a
 file (the rename is atomic on POSIX and on Windows for the same volume).
+
+Overwrite policy (README "Errors, exit codes and safety"): a file the user names as output may be
+replaced; a file whose name bitext derives is replaced only when bitext wrote it, or with ``--force``
+(:func:`refuse_foreign_file`); an output that is also an input is always refused
+(:func:`refuse_input_as_output`).
 """
 from __future__ import annotations
 
@@ -9,9 +14,9 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Callable, Iterable, Iterator
 
-from toolkit.errors import OutputError
+from toolkit.errors import OutputError, WouldOverwriteError
 
 
 @contextlib.contextmanager
@@ -73,3 +78,42 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically."""
     with atomic_open(path, "wb", encoding=None, newline=None) as f:
         f.write(data)
+
+
+def refuse_input_as_output(output: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Refuse to write ``output`` when it is one of ``inputs`` (same file, also through a link).
+
+    ``--force`` does not lift this: writing would destroy the input before it is read whole.
+
+    Raises:
+        WouldOverwriteError: naming ``output`` and the fix.
+    """
+    out = Path(output)
+    if not out.exists():
+        return
+    for src in inputs:
+        src = Path(src)
+        with contextlib.suppress(OSError):
+            if src.exists() and os.path.samefile(out, src):
+                raise WouldOverwriteError(f"is also an input ({src}); choose another output name or folder", out)
+
+
+def refuse_foreign_file(path: str | Path, force: bool, is_ours: Callable[[Path], bool] | None = None) -> None:
+    """Refuse to replace an existing file whose name bitext derived, unless it is bitext's own or ``force``.
+
+    Args:
+        path: an output path the user did not name (``OUTDIR/<stem>.tsv``, ``PREFIX.<lang>``...).
+        force: the user passed ``--force``.
+        is_ours: recognises a file bitext wrote (by its header); None = never recognised.
+
+    Raises:
+        WouldOverwriteError: ``path`` exists, is not recognised as ours and ``force`` is false.
+    """
+    path = Path(path)
+    if force or not path.exists():
+        return
+    if is_ours is not None:
+        with contextlib.suppress(OSError, UnicodeError, ValueError):
+            if is_ours(path):
+                return
+    raise WouldOverwriteError("exists and was not written by bitext; use --force to replace it", path)

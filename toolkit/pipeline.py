@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from toolkit import __version__
-from toolkit.errors import InputError, UsageError, WouldOverwriteError
-from toolkit.fileio import atomic_write_text
+from toolkit.errors import InputError, OutputError, UsageError
+from toolkit.fileio import atomic_write_text, refuse_foreign_file, refuse_input_as_output
 from toolkit.mt_checks import has_letters
+from toolkit.textio import check_text_file
 from toolkit.model_source import DEFAULT_MODEL
 from toolkit.types import Draft, Segment, Status, Unit
 
@@ -120,10 +121,6 @@ class _LazyTranslator:
         return self.translator(texts, n_best)
 
 
-def _checksum_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
 def _settings(options: RunOptions) -> str:
     return f"engine={options.engine};beams={options.beams};quantize={options.quantize}"
 
@@ -198,8 +195,24 @@ def _load_glossary(options: RunOptions):
     return Glossary.load(options.glossary)
 
 
+def _is_our_tsv(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace") as f:
+        return f.readline().rstrip("\n") == "id\tsource\ttarget\tstatus\tnotes"
+
+
+def _is_our_report(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace") as f:
+        return '"toolkit_version"' in f.read(200)
+
+
 def _check_outputs(inputs: Sequence[Path], out_dir: Path, options: RunOptions) -> list[tuple[Path, Path, Path]]:
+    """Plan (input, PO, TSV) per file and refuse outputs that would destroy something.
+
+    The PO is merged, never replaced (approved entries survive); a TSV or report that bitext did not
+    write needs ``--force``; an output that is an input (article, glossary, TM) is always refused.
+    """
     plans, seen = [], {}
+    readonly = [*inputs, *(p for p in (options.glossary, options.tm) if p is not None)]
     for src in inputs:
         stem = output_stem(src)
         if stem in seen:
@@ -207,11 +220,12 @@ def _check_outputs(inputs: Sequence[Path], out_dir: Path, options: RunOptions) -
         seen[stem] = src
         po = options.update if options.update is not None else out_dir / f"{stem}.po"
         tsv = out_dir / f"{stem}.tsv"
-        if tsv.exists() and not options.force:
-            head = tsv.open(encoding="utf-8", errors="replace").readline().rstrip("\n")
-            if head != "id\tsource\ttarget\tstatus\tnotes":
-                raise WouldOverwriteError(f"exists and was not written by bitext; use --force to replace it", tsv)
+        refuse_input_as_output(po, readonly)
+        refuse_input_as_output(tsv, readonly)
+        refuse_foreign_file(tsv, options.force, _is_our_tsv)
         plans.append((src, po, tsv))
+    refuse_input_as_output(out_dir / REPORT_NAME, readonly)
+    refuse_foreign_file(out_dir / REPORT_NAME, options.force, _is_our_report)
     if options.update is not None and len(inputs) != 1:
         raise UsageError("--update takes exactly one input article")
     return plans
@@ -247,14 +261,18 @@ def translate_files(inputs: Sequence[str | Path], out_dir: str | Path, options: 
     inputs = [Path(p) for p in inputs]
     if not inputs:
         raise UsageError("no input files")
-    for src in inputs:
+    for src in inputs:  # every input sniffed first: a binary third file stops the run before the first
         if not src.is_file():
             raise InputError("file not found" if not src.exists() else "not a regular file", src)
+        check_text_file(src)
     if out.exists() and not out.is_dir():
         raise UsageError(f"output {out} exists and is not a folder")
     plans = _check_outputs(inputs, out, options)
     glossary = _load_glossary(options)  # before any model: an unusable glossary stops the run here
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create the output folder: {e.strerror}", out) from None
     translator = _LazyTranslator(options, mt_progress)
     tm = None
     if options.use_tm:
@@ -280,13 +298,19 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
     from toolkit.formats.po import po_header, read_po, write_po
     from toolkit.formats.tsv import write_units_tsv
     from toolkit.review import approved_sources, merge_units
-    from toolkit.segment import segment_text
-    from toolkit.textio import read_text
+    from toolkit.segment import segment_lines
+    from toolkit.textio import iter_lines
     from toolkit import terms
 
-    text = read_text(src)
     stem = output_stem(src)
-    segments = segment_text(text, doc_id=stem)
+    source_hash = hashlib.sha256()
+
+    def hashed_lines():  # the article is streamed: only its segments are held, not the text twice over
+        for line in iter_lines(src):
+            source_hash.update(line.encode("utf-8"))
+            yield line
+
+    segments = list(segment_lines(hashed_lines(), doc_id=stem))
     result = FileResult(src, po_path, tsv_path, segments=len(segments))
     header = po_header(SOURCE_LANG, TARGET_LANG, {
         "Project-Id-Version": stem,
@@ -294,7 +318,7 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
         H_MODEL: options.model,
         H_SETTINGS: _settings(options),
         H_GLOSSARY: glossary.checksum if glossary else "none",
-        H_SOURCE: _checksum_text(text),
+        H_SOURCE: source_hash.hexdigest()[:16],
     })
     existing = read_po(po_path) if po_path.exists() else None
     if existing is not None:

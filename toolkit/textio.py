@@ -226,6 +226,28 @@ def read_text(path: str | Path) -> str:
     return decode_text(data, _display(path))
 
 
+def check_text_file(path: str | Path) -> str:
+    """Sniff a file's first :data:`SNIFF_BYTES` as :func:`iter_lines` will, without reading it all.
+
+    Lets a multi-file job refuse a binary or legacy-encoded input before it spends time on the others.
+
+    Returns:
+        The codec :func:`detect_encoding` chose.
+
+    Raises:
+        InputError: missing, unreadable, a directory, or not text (as :func:`detect_encoding`).
+    """
+    f = _open_binary(path)
+    try:
+        head = f.read(SNIFF_BYTES)
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", _display(path)) from None
+    finally:
+        if f is not sys.stdin.buffer:
+            f.close()
+    return detect_encoding(head, _display(path), complete=len(head) < SNIFF_BYTES)[0]
+
+
 def iter_lines(path: str | Path) -> Iterator[str]:
     """Stream a file (or ``-``) as NFC lines, decoding :data:`CHUNK_BYTES` at a time.
 
