@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from toolkit.errors import FormatError, UsageError
+from toolkit.fileio import refuse_foreign_file, refuse_input_as_output
 from toolkit.formats import moses, tmx, tsv
 from toolkit.formats.po import PoDocument, read_po
 from toolkit.types import Status, Unit
@@ -82,7 +83,8 @@ def collect_pairs(docs: Sequence[PoDocument], include_fuzzy: bool = False) -> tu
     return langs[0], langs[1], pairs
 
 
-def export_po(paths: Sequence[str | Path], to: str, out: str | Path, include_fuzzy: bool = False) -> ExportReport:
+def export_po(paths: Sequence[str | Path], to: str, out: str | Path, include_fuzzy: bool = False,
+              force: bool = False) -> ExportReport:
     """Export PO files to one corpus.
 
     Args:
@@ -90,12 +92,16 @@ def export_po(paths: Sequence[str | Path], to: str, out: str | Path, include_fuz
         to: ``"tsv"``, ``"tmx"`` or ``"moses"``.
         out: output file (TSV, TMX) or prefix (Moses: ``OUT.<src>`` and ``OUT.<tgt>``).
         include_fuzzy: also export fuzzy drafts.
+        force: replace existing Moses files (``OUT.<lang>`` are names bitext derives, so an existing
+            one, which may be a source text, is otherwise refused). A TSV/TMX ``out`` is named by the
+            caller and replaced; an output that is one of ``paths`` is always refused.
 
     Returns:
         :class:`ExportReport`.
 
     Raises:
         UsageError: unknown format. InputError/FormatError: unreadable or inconsistent inputs.
+        WouldOverwriteError: an output is an input, or a Moses file exists and ``force`` is false.
     """
     if to not in FORMATS:
         raise UsageError(f"unknown export format {to!r}; use one of {', '.join(FORMATS)}")
@@ -105,6 +111,11 @@ def export_po(paths: Sequence[str | Path], to: str, out: str | Path, include_fuz
     for doc in docs:
         report.warnings += [f"{doc.path}: {w}" for w in doc.warnings]
     out = Path(out)
+    targets = list(moses.moses_paths(out, src, tgt)) if to == "moses" else [out]
+    for target in targets:
+        refuse_input_as_output(target, paths)
+        if to == "moses":
+            refuse_foreign_file(target, force)
     if to == "tsv":
         write_pairs_tsv(out, pairs, src, tgt)
         report.outputs.append(out)

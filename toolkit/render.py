@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from toolkit.fileio import atomic_write_text
+from toolkit.fileio import atomic_write_text, refuse_input_as_output
 from toolkit.formats.po import read_po
 from toolkit.types import Status, Unit
 
@@ -59,7 +59,13 @@ def render_units(units: list[Unit], approved_only: bool = False) -> str:
 
 
 def render_po(path: str | Path, out: str | Path | None = None, approved_only: bool = False) -> str:
-    """Render a PO file; write it atomically to ``out`` when given. Returns the text."""
+    """Render a PO file; write it atomically to ``out`` when given. Returns the text.
+
+    Raises:
+        InputError, FormatError: ``path`` cannot be read. WouldOverwriteError: ``out`` is ``path``.
+    """
+    if out is not None:
+        refuse_input_as_output(out, [path])
     text = render_units(read_po(path).units, approved_only)
     if out is not None:
         atomic_write_text(out, text)

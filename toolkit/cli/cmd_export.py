@@ -12,7 +12,8 @@ from toolkit.cli.app import app
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
               help="Output file (TSV/TMX) or prefix (Moses: OUT.<src> and OUT.<tgt>).")
 @click.option("--include-fuzzy", is_flag=True, help="Also export fuzzy drafts (status column / x-status prop).")
-def export_cmd(files: tuple[str, ...], to: str, out: str, include_fuzzy: bool) -> int:
+@click.option("--force", is_flag=True, help="Replace existing Moses files OUT.<src>/OUT.<tgt>.")
+def export_cmd(files: tuple[str, ...], to: str, out: str, include_fuzzy: bool, force: bool) -> int:
     """Export approved PO entries of FILES to a TSV, TMX 1.4b or Moses corpus.
 
     Languages come from the PO headers (Language, X-Source-Language); only approved entries
@@ -20,7 +21,7 @@ def export_cmd(files: tuple[str, ...], to: str, out: str, include_fuzzy: bool) -
     """
     from toolkit.export import export_po
 
-    report = export_po(files, to, out, include_fuzzy=include_fuzzy)
+    report = export_po(files, to, out, include_fuzzy=include_fuzzy, force=force)
     for warning in report.warnings:
         click.echo(f"bitext: warning: {warning}", err=True)
     click.echo(f"{report.pairs} pairs {report.source_language}→{report.target_language}: "

@@ -58,8 +58,10 @@ def lint_cmd(files: tuple[str, ...], source_lang: str, target_lang: str) -> int:
 @click.option("--target-lang", default="en", show_default=True, help="xml:lang of target terms (TBX).")
 def convert_cmd(src: str, dst: str, source_lang: str, target_lang: str) -> int:
     """Convert glossary SRC to DST; formats by extension (.tsv, .csv, .tbx). Warnings go to stderr."""
+    from toolkit.fileio import refuse_input_as_output
     from toolkit.glossary import Glossary
 
+    refuse_input_as_output(dst, [src])
     g = Glossary.load(src, source_lang, target_lang)
     for w in g.warnings:
         click.echo(f"warning: {w}", err=True)
