@@ -46,8 +46,10 @@ def translate_cmd(inputs, out_dir, model, glossary, no_glossary, engine, device,
     if not quiet:
         from tqdm import tqdm
 
-        bar = tqdm(unit="seg", desc="segments done", leave=False, dynamic_ncols=True, position=0)
-        mt_bar = tqdm(unit="text", desc="model calls", leave=False, dynamic_ncols=True, position=1)
+        bar = tqdm(unit="seg", desc="segments done", leave=False, dynamic_ncols=True, position=0,
+                   disable=None)  # None: no bars when stderr is not a terminal (logs, CI)
+        mt_bar = tqdm(unit="text", desc="model calls", leave=False, dynamic_ncols=True, position=1,
+                      disable=None)
 
     def on_file(r) -> None:
         if not quiet:
