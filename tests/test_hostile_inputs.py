@@ -12,15 +12,15 @@ import codecs
 import json
 import shutil
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import polib
 import pytest
 
+from hostile_cli import HEADER, assert_one_line_error, bitext
+
 TESTS = Path(__file__).resolve().parent
-RUNNER = TESTS / "hostile_runner.py"
 LEGACY = TESTS / "data" / "segment"
 
 VI = ("Biên phòng tỉnh Kon Tum\n"
@@ -38,27 +38,6 @@ def to_cp1258(text: str) -> bytes:
         out.append(unicodedata.normalize("NFC", "".join(m for m in d if m not in _TONES))
                    + "".join(m for m in d if m in _TONES))
     return "".join(out).encode("cp1258")
-
-
-def bitext(*args, cwd: Path, runner: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m toolkit ARGS`` (or the echo-engine runner) and capture its output."""
-    cmd = [sys.executable, str(RUNNER)] if runner else [sys.executable, "-m", "toolkit"]
-    import os
-
-    return subprocess.run(cmd + [str(a) for a in args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=120)
-
-
-def assert_one_line_error(p: subprocess.CompletedProcess, code: int, *fragments: str) -> str:
-    """Exit ``code``, a single ``bitext: error:`` line containing every fragment, no traceback."""
-    assert "Traceback" not in p.stderr
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1, p.stderr
-    assert lines[0].startswith("bitext: error: "), lines[0]
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    assert p.returncode == code, (p.returncode, p.stderr)
-    return lines[0]
 
 
 def outputs(folder: Path) -> list[str]:
@@ -212,8 +191,6 @@ def test_missing_file_and_folder_as_article_are_named(command, tmp_path):
 # ----------------------------------------------------------------------------------------------
 # PO files from other tools → export
 
-HEADER = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n'
-          '"Language: en\\n"\n"X-Source-Language: vi\\n"\n\n')
 PO_REFUSED = {  # name: (bytes, fragments)
     "unterminated_string": ((HEADER.format(charset="UTF-8") + 'msgid "Xin chào"\nmsgstr "Hello\n').encode(),
                             ["unterminated_string.po:8: syntax error: unterminated string"]),

@@ -22,6 +22,9 @@ def app() -> None:
     """Vietnamese→English bitext toolkit: segment, draft with MarianMT, enforce a glossary, write PO/TSV."""
 
 
+INTERRUPTED = "interrupted; finished files are kept, re-run the same command to resume"
+
+
 def _error(message: str) -> None:
     click.echo(f"bitext: error: {message}", err=True)
 
@@ -37,8 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         rv = app.main(args=argv, prog_name="bitext", standalone_mode=False)
     except click.exceptions.Exit as e:
         return e.exit_code
-    except click.exceptions.Abort:
-        _error("aborted")
+    except click.exceptions.Abort as e:  # click turns Ctrl-C (KeyboardInterrupt) into Abort
+        if isinstance(e.__cause__, KeyboardInterrupt):
+            _error(INTERRUPTED)
+        else:
+            _error("aborted")
         return 130
     except click.ClickException as e:  # bad options, missing arguments, bad parameter values
         _error(e.format_message())
@@ -51,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         _error(f"{where}{e.strerror or e}")
         return EXIT_INPUT
     except KeyboardInterrupt:
-        _error("interrupted; finished files are kept, re-run the same command to resume")
+        _error(INTERRUPTED)
         return 130
     except Exception as e:  # a bug: one line for the user, the traceback only on request
         if os.environ.get("BITEXT_DEBUG"):
