@@ -168,3 +168,26 @@ def test_output_names_derived_from_input_names_stay_in_the_output_folder(tmp_pat
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".bitext")) == \
         ["..x.po", "..x.tsv", "bitext-report.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
+
+
+def test_atomic_writes_get_ordinary_permissions_and_keep_a_replaced_files_mode(tmp_path):
+    from toolkit.fileio import atomic_write_text
+
+    umask = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "new.txt", "x")
+        assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644      # not mkstemp's 0600
+        (tmp_path / "new.txt").chmod(0o640)
+        atomic_write_text(tmp_path / "new.txt", "y")
+        assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(umask)
+
+
+def test_atomic_write_into_a_missing_folder_names_the_file_not_the_temp_file(tmp_path):
+    from toolkit.errors import OutputError
+    from toolkit.fileio import atomic_write_text
+
+    with pytest.raises(OutputError, match="does not exist") as info:
+        atomic_write_text(tmp_path / "nope" / "a.po", "x")
+    assert info.value.path == str(tmp_path / "nope" / "a.po")

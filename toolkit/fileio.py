@@ -39,6 +39,7 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
     path = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; the result should look like any new file
     except OSError as e:
         raise _output_error(path, e) from None
     try:
@@ -57,6 +58,16 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
         if isinstance(e, OSError) and e.filename in (None, tmp, str(path)):
             raise _output_error(path, e) from None
         raise
+
+
+def _file_mode(path: Path) -> int:
+    """Permission bits for ``path``: those of the file it replaces, else 0666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _output_error(path: Path, e: OSError) -> OutputError:
