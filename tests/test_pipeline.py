@@ -12,7 +12,7 @@ import toolkit.translate
 from fakes import EchoEngine
 from toolkit.errors import GlossaryError, UsageError
 from toolkit.formats.tsv import read_units_tsv
-from toolkit.pipeline import COPIED_NOTE, REPORT_NAME, RunOptions, output_stem, translate_files
+from toolkit.pipeline import COPIED_NOTE, REPORT_NAME, RunOptions, output_stem, segment_contexts, translate_files
 from toolkit.segment import segment_text
 from toolkit.types import Status
 
@@ -46,9 +46,9 @@ def test_seed_article_gives_one_fuzzy_entry_per_segment_in_order(echo, seed_arti
     entries = live_entries(r.po)
     segments = segment_text(seed_article.read_text(encoding="utf-8"))
     assert [e.msgid for e in entries] == [s.text for s in segments]
-    assert [e.msgctxt for e in entries] == [s.id for s in segments]
+    assert [e.msgctxt for e in entries] == segment_contexts(segments)
     assert all(e.fuzzy for e in entries)
-    assert all(f"position: p{s.para} s{s.index}" in e.comment.splitlines() for e, s in zip(entries, segments))
+    assert all(e.comment.splitlines()[0].startswith(f"position: p{s.para} s{s.index}") for e, s in zip(entries, segments))
     assert [e.occurrences for e in entries] == [[(seed_article.name, str(s.line))] for s in segments]
     msgfmt_check(r.po)
     units = read_units_tsv(r.tsv)
@@ -191,3 +191,43 @@ def test_changed_glossary_refreshes_untouched_drafts_but_keeps_human_edits(echo,
     entries = live_entries(r.po)
     assert entries[0].msgstr == "The Party Committee met (edited)." and entries[0].fuzzy
     assert entries[1].msgstr == "Party cell họp." and entries[1].fuzzy     # fresh draft under the new glossary
+
+
+def test_msgctxt_is_stable_when_a_sentence_is_inserted_before(echo, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Câu một.\n\nCâu hai.\n", encoding="utf-8")
+    (r,) = translate_files([article], tmp_path / "out", RunOptions(glossary=None))
+    before = {e.msgid: e.msgctxt for e in live_entries(r.po)}
+    article.write_text("Câu mới.\n\nCâu một.\n\nCâu hai.\n", encoding="utf-8")
+    translate_files([article], tmp_path / "out", RunOptions(glossary=None))
+    after = {e.msgid: e.msgctxt for e in live_entries(r.po)}
+    assert after["Câu một."] == before["Câu một."] and after["Câu hai."] == before["Câu hai."]
+    assert len(set(after.values())) == 3
+
+
+def test_rerun_keeps_reviewer_header_fields_and_reports_flags_still_open(monkeypatch, tmp_path):
+    engine = EchoEngine(rewrite=lambda text, _: "no no no no no no no no")   # every draft loops
+    monkeypatch.setattr(toolkit.translate, "load_engine", lambda model, **kw: engine)
+    article = tmp_path / "a.txt"
+    article.write_text("Câu một.\n\nCâu hai.\n", encoding="utf-8")
+    (r,) = translate_files([article], tmp_path / "out", RunOptions(glossary=None))
+    assert r.flagged == 2
+    po = polib.pofile(str(r.po))
+    po.metadata["Last-Translator"] = "Lan Nguyen <lan@example.com>"
+    po.save()
+    article.write_text("Câu một.\n\nCâu hai.\n\nCâu ba.\n", encoding="utf-8")
+    (again,) = translate_files([article], tmp_path / "out", RunOptions(glossary=None))
+    assert again.flagged == 3                       # the two still open and the new one
+    assert polib.pofile(str(r.po)).metadata["Last-Translator"] == "Lan Nguyen <lan@example.com>"
+    (third,) = translate_files([article], tmp_path / "out", RunOptions(glossary=None))
+    assert third.status == "up-to-date" and third.flagged == 3
+
+
+def test_lines_of_one_paragraph_are_marked_so_render_keeps_them_apart(echo, tmp_path):
+    from toolkit.render import render_po
+
+    article = tmp_path / "a.txt"
+    article.write_text("Thứ Tư, 28/2/2024\nTin mới nhất\n\nCâu một. Câu hai.\n", encoding="utf-8")
+    (r,) = translate_files([article], tmp_path / "out", RunOptions(glossary=None))
+    render_po(r.po, tmp_path / "a.en.txt")
+    assert (tmp_path / "a.en.txt").read_text(encoding="utf-8") == "Thứ Tư, 28/2/2024\nTin mới nhất\n\nCâu một. Câu hai.\n"

@@ -143,14 +143,37 @@ def output_stem(path: Path) -> str:
 INFO_FLAG_PREFIXES = ("mt-retried", "mt-split")
 
 
-def _segment_unit(seg: Segment, draft: Draft, status: Status, ref: str) -> Unit:
+def segment_contexts(segments: Sequence[Segment]) -> list[str]:
+    """The msgctxt of each segment: ``seg-`` + 8 hex digits of the SHA-256 of its text.
+
+    Unique per segment (the 2nd occurrence of a repeated sentence gets ``.2``, shared/cases/b04) and
+    stable when other sentences are inserted or removed, so translation platforms that key units on
+    msgctxt + msgid (Weblate) keep their history, comments and suggestions across re-runs.
+    Article order is in the ``#. position:`` comment and the PO entry order.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for seg in segments:
+        base = "seg-" + hashlib.sha256(seg.text.encode("utf-8")).hexdigest()[:8]
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base}.{seen[base]}")
+    return out
+
+
+def _starts_line(seg: Segment, prev: Segment | None) -> bool:
+    """Whether ``seg`` begins a new line inside its paragraph (a headline above a date line)."""
+    return prev is not None and prev.para == seg.para and seg.line > prev.line + prev.text.count("\n")
+
+
+def _segment_unit(seg: Segment, msgctxt: str, new_line: bool, draft: Draft, status: Status, ref: str) -> Unit:
     flags = tuple(f for f in dict.fromkeys(draft.flags) if not f.startswith(INFO_FLAG_PREFIXES))
     info = tuple(_describe_flag(f) for f in dict.fromkeys(draft.flags) if f.startswith(INFO_FLAG_PREFIXES))
-    notes = (f"position: p{seg.para} s{seg.index}",) + draft.notes + info
+    position = f"position: p{seg.para} s{seg.index}" + (" newline" if new_line else "")
+    notes = (position,) + draft.notes + info
     return Unit(
-        msgid=seg.text, msgstr=draft.text, msgctxt=seg.id,
+        msgid=seg.text, msgstr=draft.text, msgctxt=msgctxt,
         status=Status.FUZZY if flags and status is Status.TRANSLATED else status,
-        comments=notes, translator_comments=tuple(f"needs review: {f}" for f in flags),
+        comments=notes, translator_comments=tuple(NEEDS_REVIEW + f for f in flags),
         references=((ref, seg.line),),
     )
 
@@ -325,12 +348,11 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
         if tm is not None:  # learn what reviewers approved, also when nothing else is to be done
             tm.add_approved(((u.msgid, u.msgstr) for u in existing.units
                              if u.status is Status.TRANSLATED and u.msgstr and not u.obsolete), str(po_path))
-        if all(existing.header.get(k) == header[k] for k in (H_SOURCE, H_MODEL, H_SETTINGS, H_GLOSSARY)) \
-                and tsv_path.exists():
+        if tm is None and all(existing.header.get(k) == header[k] for k in (H_SOURCE, H_MODEL, H_SETTINGS, H_GLOSSARY)):
+            # Without a draft cache, only the header proves the drafts are current: keep the file.
             result.status = "up-to-date"
             result.reused = len(segments)
-            if po_path.stat().st_mtime > tsv_path.stat().st_mtime:  # reviewed since: refresh the TSV view
-                write_units_tsv(tsv_path, [u for u in existing.units if not u.obsolete])
+            result.flagged = count_flagged(existing.units)
             if progress:
                 progress(len(segments))
             return result
@@ -355,19 +377,21 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
 
     ref = src.name
     units, final_drafts = [], []
-    for seg in segments:
+    for seg, msgctxt, prev in zip(segments, segment_contexts(segments), [None, *segments]):
+        def unit_for(draft: Draft, status: Status) -> Unit:
+            return _segment_unit(seg, msgctxt, _starts_line(seg, prev), draft, status, ref)
+
         if not has_letters(seg.text):
-            unit = _segment_unit(seg, Draft(seg.text, (), (COPIED_NOTE,), (), "copied"), Status.TRANSLATED, ref)
+            unit = unit_for(Draft(seg.text, (), (COPIED_NOTE,), (), "copied"), Status.TRANSLATED)
         elif seg.text in approved:
-            unit = _segment_unit(seg, Draft(approved[seg.text].msgstr, method="approved"), Status.TRANSLATED, ref)
+            unit = unit_for(Draft(approved[seg.text].msgstr, method="approved"), Status.TRANSLATED)
         elif seg.text in tm_approved:
             target, origin = tm_approved[seg.text]
-            unit = _segment_unit(seg, Draft(target, (), (TM_NOTE.format(origin=origin),), (), "tm"), Status.FUZZY, ref)
+            unit = unit_for(Draft(target, (), (TM_NOTE.format(origin=origin),), (), "tm"), Status.FUZZY)
         else:
             draft = fresh_drafts.get(seg.text) or cached[seg.text]
             final_drafts.append(draft)
-            unit = _segment_unit(seg, draft, Status.FUZZY, ref)
-            result.flagged += any(not f.startswith(INFO_FLAG_PREFIXES) for f in draft.flags)
+            unit = unit_for(draft, Status.FUZZY)
         units.append(unit)
         if progress:
             progress(1)
@@ -376,9 +400,42 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
 
     if existing is not None:
         units = merge_units(old_units, units)
+        header = _merged_header(existing.header, header)
+    result.flagged = count_flagged(units)
+    if existing is not None and units == existing.units and _same_header(existing.header, header) \
+            and tsv_path.exists() and tsv_path.stat().st_mtime >= po_path.stat().st_mtime:
+        result.status = "up-to-date"          # nothing changed: leave both files untouched
+        return result
     write_po(po_path, units, header)
     write_units_tsv(tsv_path, [u for u in units if not u.obsolete])
     return result
+
+
+NEEDS_REVIEW = "needs review: "
+# Header fields a reviewer or their editor owns; a re-run keeps them (Poedit/Weblate fill them in).
+REVIEWER_FIELDS = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "Last-Translator",
+                   "Language-Team")
+
+
+def count_flagged(units: Sequence[Unit]) -> int:
+    """Live entries still waiting for review because of a machine-check problem (fuzzy + ``needs review:``)."""
+    return sum(1 for u in units if not u.obsolete and u.status is Status.FUZZY
+               and any(c.startswith(NEEDS_REVIEW) for c in u.translator_comments))
+
+
+def _merged_header(old: dict[str, str], ours: dict[str, str]) -> dict[str, str]:
+    """Our header fields over the existing ones, keeping fields the reviewer owns and unknown ones."""
+    merged = dict(old)
+    for key, value in ours.items():
+        if key in REVIEWER_FIELDS and old.get(key, "").strip():
+            continue
+        merged[key] = value
+    return merged
+
+
+def _same_header(old: dict[str, str], new: dict[str, str]) -> bool:
+    skip = {"PO-Revision-Date"}
+    return {k: v for k, v in old.items() if k not in skip} == {k: v for k, v in new.items() if k not in skip}
 
 
 def _write_report(path: Path, results: Sequence[FileResult], options: RunOptions, glossary) -> None:

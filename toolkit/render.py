@@ -1,8 +1,10 @@
 """Rebuild the translated article from a PO file, keeping its paragraph structure.
 
 Paragraphs come from the extracted comment the pipeline writes on each entry,
-``#. position: p<para> s<index>`` (0-based paragraph and segment index). Segments of one paragraph
-are joined with a space, paragraphs with a blank line; the text ends with one newline. Entries
+``#. position: p<para> s<index>`` (0-based paragraph and segment index), followed by ``newline`` when
+the segment began a new line of its paragraph in the article (a headline above a date line, list
+items). Segments of one paragraph are joined with a space, or a line break where marked;
+paragraphs with a blank line; the text ends with one newline. Entries
 without that comment each form their own paragraph, after the positioned ones, in file order.
 
 Text per segment: the approved msgstr; otherwise the draft (a fuzzy msgstr) unless
@@ -17,15 +19,15 @@ from toolkit.fileio import atomic_write_text, refuse_input_as_output
 from toolkit.formats.po import read_po
 from toolkit.types import Status, Unit
 
-POSITION = re.compile(r"^position: p(\d+) s(\d+)$")
+POSITION = re.compile(r"^position: p(\d+) s(\d+)( newline)?$")
 
 
-def position_of(unit: Unit) -> tuple[int, int] | None:
-    """(paragraph, segment index) from the ``position: pN sM`` comment, or None."""
+def position_of(unit: Unit) -> tuple[int, int, bool] | None:
+    """(paragraph, segment index, starts a line) from the ``position: pN sM [newline]`` comment, or None."""
     for comment in unit.comments:
         m = POSITION.match(comment.strip())
         if m:
-            return int(m.group(1)), int(m.group(2))
+            return int(m.group(1)), int(m.group(2)), bool(m.group(3))
     return None
 
 
@@ -42,7 +44,7 @@ def segment_text(unit: Unit, approved_only: bool = False) -> str:
 
 def render_units(units: list[Unit], approved_only: bool = False) -> str:
     """Render live units to article text."""
-    positioned: dict[int, list[tuple[int, str]]] = {}
+    positioned: dict[int, list[tuple[int, bool, str]]] = {}
     loose: list[str] = []
     for unit in units:
         if unit.obsolete:
@@ -52,8 +54,11 @@ def render_units(units: list[Unit], approved_only: bool = False) -> str:
         if pos is None:
             loose.append(text)
         else:
-            positioned.setdefault(pos[0], []).append((pos[1], text))
-    paragraphs = [" ".join(t for _, t in sorted(segs, key=lambda s: s[0])) for _, segs in sorted(positioned.items())]
+            positioned.setdefault(pos[0], []).append((pos[1], pos[2], text))
+    paragraphs = []
+    for _, segs in sorted(positioned.items()):
+        segs.sort(key=lambda s: s[0])
+        paragraphs.append(segs[0][2] + "".join(("\n" if new_line else " ") + t for _, new_line, t in segs[1:]))
     paragraphs += loose
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
