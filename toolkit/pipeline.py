@@ -194,20 +194,33 @@ def _draft_context(header) -> str:
     return f"{header.get(H_MODEL)}|{header.get(H_SETTINGS)}|glossary={header.get(H_GLOSSARY)}"
 
 
-def _forget_machine_drafts(existing, tm) -> list[Unit]:
+def _forget_machine_drafts(existing, tm) -> tuple[list[Unit], list[Unit]]:
     """Empty the fuzzy entries whose msgstr is still exactly the machine draft of the earlier run.
 
     The merge keeps any fuzzy msgstr it cannot prove to be a machine draft (it might be a human
     edit not yet approved). The translation memory can prove it: the earlier run's draft for that
     source, under the earlier header's model, settings and glossary, is cached. Emptied entries take
     the fresh draft, so a better glossary or model refreshes untouched drafts and nothing else.
+
+    Returns:
+        (units for the merge, the original units that were emptied — to be kept as obsolete when
+        their sentence is gone from the article).
     """
     old_context = _draft_context(existing.header)
     fuzzy = [u for u in existing.units if u.status is Status.FUZZY and u.msgstr and not u.obsolete]
     cached = tm.lookup_drafts([u.msgid for u in fuzzy], old_context)
     untouched = {id(u) for u in fuzzy if u.msgid in cached and cached[u.msgid].text == u.msgstr}
-    return [replace(u, msgstr="", status=Status.NEW, translator_comments=()) if id(u) in untouched else u
-            for u in existing.units]
+    units = [replace(u, msgstr="", status=Status.NEW, translator_comments=()) if id(u) in untouched else u
+             for u in existing.units]
+    return units, [u for u in existing.units if id(u) in untouched]
+
+
+def _keep_gone_drafts(merged: list[Unit], forgotten: Sequence[Unit]) -> list[Unit]:
+    """Append emptied machine drafts whose sentence left the article as obsolete entries (``#~``)."""
+    taken = {(u.msgctxt, u.msgid) for u in merged} | {u.msgid for u in merged if not u.obsolete}
+    gone = [replace(u, obsolete=True) for u in forgotten
+            if u.msgid not in taken and (u.msgctxt, u.msgid) not in taken]
+    return merged + gone
 
 
 def _load_glossary(options: RunOptions):
@@ -359,9 +372,9 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
     approved = approved_sources(existing.units) if existing is not None else {}
 
     context = _draft_context(header)
-    old_units = existing.units if existing is not None else []
+    old_units, forgotten = (existing.units if existing is not None else []), []
     if existing is not None and tm is not None:
-        old_units = _forget_machine_drafts(existing, tm)
+        old_units, forgotten = _forget_machine_drafts(existing, tm)
     todo = [s.text for s in segments if has_letters(s.text) and s.text not in approved]
     tm_approved = tm.lookup_approved(todo) if tm is not None else {}
     todo = [t for t in todo if t not in tm_approved]
@@ -399,7 +412,7 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
     result.terms = terms.summarize(final_drafts)
 
     if existing is not None:
-        units = merge_units(old_units, units)
+        units = _keep_gone_drafts(merge_units(old_units, units), forgotten)
         header = _merged_header(existing.header, header)
     result.flagged = count_flagged(units)
     if existing is not None and units == existing.units and _same_header(existing.header, header) \
