@@ -9,6 +9,20 @@ from __future__ import annotations
 
 from typing import Sequence
 
+# Output cap per text, in target tokens including ``</s>``: English runs ≈1.3× the Vietnamese
+# SentencePiece count, so 2× + 10 leaves room without letting a looping draft run to 512.
+OUTPUT_CAP_RATIO = 2.0
+OUTPUT_CAP_SLACK_TOKENS = 10
+
+
+def output_cap(source_tokens: int, max_output_tokens: int = 512) -> int:
+    """Cap on generated tokens (``</s>`` included) for a source of ``source_tokens`` tokens.
+
+    ``bench/bench_translate.py`` lowers ``OUTPUT_CAP_RATIO`` to 1.2 and the slack to 0 so that every
+    variant generates exactly the same number of tokens (issue 6).
+    """
+    return max(1, min(max_output_tokens, int(source_tokens * OUTPUT_CAP_RATIO) + OUTPUT_CAP_SLACK_TOKENS))
+
 
 def plan_batches(lengths: Sequence[int], max_batch_tokens: int, max_batch_size: int = 64) -> list[list[int]]:
     """Group item indices into batches, longest first, within a padded-token budget.

@@ -6,13 +6,14 @@ search, so this calls tokenizer → ``model.generate`` → ``batch_decode`` dire
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import warnings
 from pathlib import Path
 from typing import Sequence
 
-from toolkit.batching import plan_batches
+from toolkit.batching import output_cap, plan_batches
 from toolkit.errors import ModelUnavailableError, UsageError
 from toolkit.model_source import resolve_model
 from toolkit.types import Hypothesis
@@ -129,28 +130,86 @@ class TorchMarianEngine:
         n_best = max(1, min(n_best, self.beams))
         lengths = self.count_tokens(texts)
         results: list[list[Hypothesis]] = [[] for _ in texts]
+        eos = self.model.config.eos_token_id
+        pad = self.model.config.pad_token_id
         for batch in plan_batches(lengths, self.max_batch_tokens):
             enc = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True)
             enc = {k: v.to(self.device) for k, v in enc.items()}
-            src_len = max(lengths[i] for i in batch)
-            # Proportional cap: long enough for English (≈1.3× Vietnamese pieces) plus slack.
-            cap = min(self.max_output_tokens, int(src_len * 2) + 10)
+            # Each text keeps its own output cap inside a padded batch (b20: a draft must not depend
+            # on its neighbours), enforced by _PerRowCap; generate's own cap is the batch maximum.
+            caps = [output_cap(lengths[i], self.max_output_tokens) for i in batch]
+            row_caps = torch.tensor(caps, device=self.device).repeat_interleave(self.beams)
+            extra = {}
+            if self.beams > 1:
+                extra["cache"] = _beam_cache(self.model.config)
             with torch.inference_mode():
                 out = self.model.generate(
                     input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
                     num_beams=self.beams, num_return_sequences=n_best, do_sample=False,
-                    max_new_tokens=cap, max_length=None, no_repeat_ngram_size=no_repeat_ngram_size,
-                    output_scores=self.beams > 1, return_dict_in_generate=True,
+                    max_new_tokens=max(caps), max_length=None, no_repeat_ngram_size=no_repeat_ngram_size,
+                    logits_processor=[_PerRowCap(row_caps, eos)],
+                    output_scores=self.beams > 1, return_dict_in_generate=True, **extra,
                 )
             seqs = out.sequences
             scores = out.sequences_scores.tolist() if getattr(out, "sequences_scores", None) is not None \
                 else [0.0] * seqs.shape[0]
             decoded = self.tokenizer.batch_decode(seqs, skip_special_tokens=True)
-            pad = self.model.config.pad_token_id
             gen_lens = (seqs != pad).sum(dim=1).tolist()
             for j, i in enumerate(batch):
                 for k in range(n_best):
                     row = j * n_best + k
-                    flags = ("mt-check:length-cap",) if gen_lens[row] >= cap else ()
+                    flags = ("mt-check:length-cap",) if gen_lens[row] >= caps[j] else ()
                     results[i].append(Hypothesis(decoded[row].strip(), float(scores[row]), flags))
         return results
+
+
+@functools.lru_cache(maxsize=1)
+def _generation_helpers():
+    """(PerRowCap, BeamCache) classes; defined lazily since they subclass transformers types."""
+    from transformers import LogitsProcessor
+    from transformers.cache_utils import EncoderDecoderCache
+
+    class PerRowCap(LogitsProcessor):
+        """Force ``</s>`` on each row once it has generated its own cap minus one tokens.
+
+        Mirrors transformers' ``forced_eos_token_id`` at ``max_length`` (the last allowed token is
+        ``</s>``), but per row: ``row_caps`` has one entry per (text × beam) row, in tokens.
+        """
+
+        def __init__(self, row_caps, eos_token_id: int):
+            self.row_caps = row_caps
+            self.eos = eos_token_id
+
+        def __call__(self, input_ids, scores):
+            generated = input_ids.shape[-1] - 1  # minus the decoder start token
+            rows = self.row_caps <= generated + 1
+            if bool(rows.any()):
+                scores[rows] = float("-inf")
+                scores[rows, self.eos] = 0.0
+            return scores
+
+    class BeamCache(EncoderDecoderCache):
+        """Encoder-decoder cache that reorders only the self-attention keys/values between beam steps.
+
+        Beam search reorders the cache at every step with ``index_select`` (most of the CPU time
+        at beam 4, NOTES-marian.md). The cross-attention keys/values of all beams of one text are
+        the same encoder states, and beams never move between texts, so reordering them copies
+        6 layers × 2 × (texts·beams × heads × source tokens × 64) floats per step for nothing.
+        Drafts are identical (tests/test_engine_torch.py).
+        """
+
+        def reorder_cache(self, beam_idx):
+            self.self_attention_cache.reorder_cache(beam_idx)
+
+    return PerRowCap, BeamCache
+
+
+def _PerRowCap(row_caps, eos_token_id: int):
+    return _generation_helpers()[0](row_caps, eos_token_id)
+
+
+def _beam_cache(config):
+    """An empty :class:`BeamCache` for one ``generate`` call."""
+    from transformers.cache_utils import DynamicCache
+
+    return _generation_helpers()[1](DynamicCache(config=config), DynamicCache(config=config))

@@ -1,0 +1,258 @@
+"""Translation throughput, side by side (issue 6): ``python bench/bench_translate.py [--quick]``.
+
+What it does, all in one run so that only ratios measured together are compared:
+
+1. Builds (once, cached in ``bench/_work/``) a random-weight MarianMT checkpoint with the exact
+   opus-mt-vi-en architecture (d_model 512, 6+6 layers, 8 heads, FFN 2048, vocab 53,739;
+   :mod:`toolkit.testing.marian_builder`) and converts it to CTranslate2 int8 with our
+   ``convert_model``. ``</s>`` is banned through ``final_logits_bias`` (which CTranslate2's converter
+   carries over), so no variant can stop early: every text generates exactly
+   ``int(1.2 × source tokens)`` tokens, the last one the forced ``</s>`` — equal work for all.
+2. Takes the first ``--sentences`` sentences of the seed article (segments, long ones cut at commas
+   to ≤ 60 syllables: 35 pieces of 1–60 syllables).
+3. Runs each variant in a fresh worker process (NOTES-marian.md: torch's and CTranslate2's thread
+   pools in one process slow each other 1.2–10×), in rotated order, ``--repeats`` times, and takes
+   the median seconds (model loading excluded; peak RSS includes it):
+
+   - ``naive``: transformers ``generate`` one sentence at a time (the baseline);
+   - ``torch``: our TorchMarianEngine as shipped (fp32, token-budgeted batches);
+   - ``torch-int8``: the same with ``quantize="int8"`` (dynamic int8 ``nn.Linear``);
+   - ``ct2-bare-B``: bare ``ctranslate2.Translator.translate_batch`` on length-sorted chunks of B
+     sentences (its best use: one call per chunk, cap from the chunk's longest);
+   - ``ct2``: our CT2MarianEngine as shipped;
+   - ``tm-first`` / ``tm-rerun``: ``translate_files`` (the ``bitext translate`` pipeline, torch
+     engine, no glossary) on the sentences as an article with a fresh translation memory, then
+     again with the PO/TSV outputs deleted so every draft must come from the memory; seconds of
+     the ``translate_files`` call, and whether torch was imported at all.
+
+Its last line is ``ratios: torch_vs_naive=X ct2_vs_naive=Y ct2_overhead=Z tm_rerun_speedup=W``
+(``ct2_overhead`` = our CT2 engine's seconds / bare CTranslate2's at its best batch size).
+Not part of the test suite; ``--quick`` (8 sentences, 1 repeat) checks that it runs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "_work"
+SEED = ROOT / "seeds" / "000_94a404d477b589ad.txt"
+OUTPUT_RATIO = 1.2  # forced output tokens per source token (issue 6)
+BARE_BATCH_SIZES = (8, 16)
+
+
+def bench_sentences(n: int) -> list[str]:
+    """The first ``n`` sentences of the seed article: segments with letters, cut at ', ' to ≤ 60 syllables."""
+    from toolkit.mt_checks import has_letters
+    from toolkit.segment import segment_text
+
+    out: list[str] = []
+    for seg in segment_text(SEED.read_text(encoding="utf-8")):
+        if not has_letters(seg.text):
+            continue
+        cur: list[str] = []
+        for part in seg.text.split(", "):
+            if cur and len(" ".join(cur + [part]).split()) > 60:
+                out.append(", ".join(cur))
+                cur = []
+            cur.append(part)
+        out.append(", ".join(cur))
+    return out[:n]
+
+
+def build_model(path: Path) -> Path:
+    """The exact-architecture random checkpoint with ``</s>`` banned, plus its CTranslate2 int8 copy."""
+    if (path / "ctranslate2-int8" / "model.bin").is_file():
+        return path
+    from safetensors.torch import load_file, save_file
+
+    from toolkit.engine_ct2 import convert_model
+    from toolkit.testing.marian_builder import SAMPLE_EN, build_marian_checkpoint, sentence_lines
+
+    vi = sentence_lines(SEED.read_text(encoding="utf-8"))
+    en = sentence_lines(SAMPLE_EN.read_text(encoding="utf-8"))
+    build_marian_checkpoint(path, vi, en, arch="opus-mt-vi-en", num_beams=6)
+    weights = path / "model.safetensors"
+    state = load_file(str(weights))
+    state["final_logits_bias"][..., 0] = -1e4  # </s> (id 0) never chosen: every output runs to its cap
+    save_file(state, str(weights), metadata={"format": "pt"})
+    convert_model(str(path), quantization="int8", force=True)
+    return path
+
+
+def _rss_mb() -> float:
+    """Peak RSS of this process in MiB: VmHWM (ru_maxrss survives exec, so it would report the parent's)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: KiB
+
+
+def _force_caps() -> None:
+    import toolkit.batching as batching
+
+    batching.OUTPUT_CAP_RATIO = OUTPUT_RATIO
+    batching.OUTPUT_CAP_SLACK_TOKENS = 0
+
+
+def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Path) -> dict:
+    """Run one variant in this process; returns its measurements."""
+    _force_caps()
+    from toolkit.batching import output_cap
+
+    threads = os.cpu_count() or 1
+    result: dict = {"variant": variant}
+    if variant == "naive":
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        torch.set_num_threads(threads)
+        tok = MarianTokenizer.from_pretrained(str(model))
+        m = MarianMTModel.from_pretrained(str(model)).eval()
+        t0 = time.perf_counter()
+        for s in sentences:
+            enc = tok([s], return_tensors="pt")
+            with torch.inference_mode():
+                m.generate(**enc, num_beams=beams, max_new_tokens=output_cap(enc["input_ids"].shape[1]),
+                           max_length=None)
+        result["seconds"] = time.perf_counter() - t0
+    elif variant in ("torch", "torch-int8"):
+        from toolkit.engine_torch import TorchMarianEngine
+
+        engine = TorchMarianEngine(str(model), device="cpu", beams=beams,
+                                   quantize="int8" if variant == "torch-int8" else "none")
+        t0 = time.perf_counter()
+        engine.generate(sentences)
+        result["seconds"] = time.perf_counter() - t0
+    elif variant.startswith("ct2-bare-"):
+        import ctranslate2
+        import sentencepiece as spm
+
+        size = int(variant.rsplit("-", 1)[1])
+        sp = spm.SentencePieceProcessor(model_file=str(model / "source.spm"))
+        tr = ctranslate2.Translator(str(model / "ctranslate2-int8"), device="cpu", compute_type="default",
+                                    inter_threads=1, intra_threads=threads)
+        pieces = sorted((sp.encode(s, out_type=str) + ["</s>"] for s in sentences), key=len, reverse=True)
+        t0 = time.perf_counter()
+        for k in range(0, len(pieces), size):
+            chunk = pieces[k:k + size]
+            tr.translate_batch(chunk, beam_size=beams, max_input_length=0,
+                               max_decoding_length=output_cap(max(map(len, chunk))))
+        result["seconds"] = time.perf_counter() - t0
+    elif variant == "ct2":
+        from toolkit.engine_ct2 import CT2MarianEngine
+
+        engine = CT2MarianEngine(str(model), device="cpu", beams=beams)
+        t0 = time.perf_counter()
+        engine.generate(sentences)
+        result["seconds"] = time.perf_counter() - t0
+    elif variant in ("tm-first", "tm-rerun"):
+        from toolkit.pipeline import RunOptions, translate_files
+
+        article, out = tmp / "article.txt", tmp / "out"
+        if variant == "tm-first":
+            shutil.rmtree(out, ignore_errors=True)
+            article.write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
+        else:  # keep only the translation memory: every draft must come from it
+            for p in out.iterdir():
+                if p.suffix in (".po", ".tsv"):
+                    p.unlink()
+        opts = RunOptions(model=str(model), engine="torch", device="cpu", beams=beams, glossary=None)
+        t0 = time.perf_counter()
+        translate_files([article], out, opts)
+        result["seconds"] = time.perf_counter() - t0
+        result["torch_imported"] = "torch" in sys.modules
+    else:
+        raise SystemExit(f"unknown variant {variant}")
+    result["rss_mb"] = _rss_mb()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sentences", type=int, default=32, help="sentences of the seed article (default 32)")
+    ap.add_argument("--repeats", type=int, default=3, help="rotated repetitions; medians are printed")
+    ap.add_argument("--beams", type=int, default=4)
+    ap.add_argument("--quick", action="store_true", help="8 sentences, 1 repeat (a smoke run)")
+    ap.add_argument("--skip", default="", help="comma-separated variants to leave out")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--model", type=Path, default=WORK / "opus-mt-vi-en-bench")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.sentences, args.repeats = 8, 1
+    sentences = bench_sentences(args.sentences)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.model, sentences, args.beams, WORK / "tm")))
+        return 0
+
+    (WORK / "tm").mkdir(parents=True, exist_ok=True)
+    build_model(args.model)
+    skip = set(filter(None, args.skip.split(",")))
+    timed = [v for v in ["naive", "torch", "torch-int8", *(f"ct2-bare-{b}" for b in BARE_BATCH_SIZES), "ct2"]
+             if v not in skip]
+    runs: dict[str, list[dict]] = {}
+
+    def run(variant: str) -> None:
+        cmd = [sys.executable, __file__, "--worker", variant, "--model", str(args.model),
+               "--sentences", str(args.sentences), "--beams", str(args.beams)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode:
+            raise SystemExit(f"{variant} failed:\n{proc.stderr[-2000:]}")
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        runs.setdefault(variant, []).append(r)
+        print(f"  {variant:12s} {r['seconds']:8.2f} s  {r['rss_mb']:6.0f} MB", file=sys.stderr, flush=True)
+
+    for rep in range(args.repeats):
+        k = rep % len(timed)
+        for variant in timed[k:] + timed[:k]:
+            run(variant)
+        if "tm" not in skip:
+            run("tm-first")
+            run("tm-rerun")
+
+    _force_caps()
+    from toolkit.batching import output_cap
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_file=str(args.model / "source.spm"))
+    src_tokens = [len(sp.encode(s)) + 1 for s in sentences]
+    out_tokens = sum(output_cap(n) for n in src_tokens)
+    med = {v: statistics.median(r["seconds"] for r in rs) for v, rs in runs.items()}
+    rss = {v: max(r["rss_mb"] for r in rs) for v, rs in runs.items()}
+    base = med.get("naive")
+    print(f"{len(sentences)} sentences, {sum(src_tokens)} source tokens, {out_tokens} output tokens "
+          f"(forced, {OUTPUT_RATIO}× source), beam {args.beams}, {os.cpu_count()} CPU threads, "
+          f"median of {args.repeats}")
+    print(f"| variant | seconds | sentences/s | output tokens/s | × naive | peak RSS |")
+    print(f"|---|---:|---:|---:|---:|---:|")
+    for v in runs:
+        s = med[v]
+        extra = ""
+        if v == "tm-rerun":
+            extra = " (torch imported)" if any(r.get("torch_imported") for r in runs[v]) else " (no torch import)"
+        speed = f"{base / s:.1f}×" if base else "—"
+        print(f"| {v}{extra} | {s:.2f} | {len(sentences) / s:.2f} | {out_tokens / s:.0f} | {speed} | {rss[v]:.0f} MB |")
+    bare = [med[v] for v in med if v.startswith("ct2-bare-")]
+
+    def ratio(a, b):
+        return f"{a / b:.2f}" if a and b else "nan"
+
+    print(f"ratios: torch_vs_naive={ratio(base, med.get('torch'))} ct2_vs_naive={ratio(base, med.get('ct2'))} "
+          f"ct2_overhead={ratio(med.get('ct2'), min(bare) if bare else None)} "
+          f"tm_rerun_speedup={ratio(med.get('tm-first'), med.get('tm-rerun'))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
