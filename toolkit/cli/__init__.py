@@ -9,5 +9,6 @@ from toolkit.cli import cmd_render  # noqa: E402,F401
 from toolkit.cli import cmd_score  # noqa: E402,F401
 from toolkit.cli import cmd_po  # noqa: E402,F401
 from toolkit.cli import cmd_glossary  # noqa: E402,F401
+from toolkit.cli import cmd_model  # noqa: E402,F401
 
 __all__ = ["app", "main"]
