@@ -54,7 +54,7 @@ def test_beam_cache_without_cross_attention_reorder_gives_identical_drafts(beam_
     monkeypatch.setattr(et, "_beam_cache", lambda config: EncoderDecoderCache(DynamicCache(), DynamicCache()))
     plain = beam_engine.generate(TEXTS, n_best=2)
     assert [[h.text for h in x] for x in fast] == [[h.text for h in x] for x in plain]
-    assert [[h.score for h in x] for x in fast] == pytest.approx([[h.score for h in x] for x in plain], abs=1e-5)
+    assert [h.score for x in fast for h in x] == pytest.approx([h.score for x in plain for h in x], abs=1e-5)
 
 
 def test_output_cap_is_per_text_and_flagged(beam_engine, monkeypatch):
@@ -65,7 +65,7 @@ def test_output_cap_is_per_text_and_flagged(beam_engine, monkeypatch):
     out = beam_engine.generate(TEXTS)
     for hyps in out:  # 3 tokens: two pieces and the forced </s>
         assert "mt-check:length-cap" in hyps[0].flags
-        assert len(beam_engine.tokenizer(hyps[0].text)["input_ids"]) <= 4
+        assert len(hyps[0].text.split()) <= 2
 
 
 def test_int8_quantization_loads_and_translates(tiny_model_dir):
