@@ -16,6 +16,7 @@ What it does, all in one run so that only ratios measured together are compared:
 
    - ``naive``: transformers ``generate`` one sentence at a time (the baseline);
    - ``torch``: our TorchMarianEngine as shipped (fp32, token-budgeted batches);
+   - ``torch-bf16``: the same in bfloat16 (``quantize="bf16"``);
    - ``torch-int8``: the same with ``quantize="int8"`` (dynamic int8 ``nn.Linear``);
    - ``ct2-bare-B``: bare ``ctranslate2.Translator.translate_batch`` on length-sorted chunks of B
      sentences (its best use: one call per chunk, cap from the chunk's longest);
@@ -127,11 +128,11 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
                 m.generate(**enc, num_beams=beams, max_new_tokens=output_cap(enc["input_ids"].shape[1]),
                            max_length=None)
         result["seconds"] = time.perf_counter() - t0
-    elif variant in ("torch", "torch-int8"):
+    elif variant in ("torch", "torch-bf16", "torch-int8"):
         from toolkit.engine_torch import TorchMarianEngine
 
         engine = TorchMarianEngine(str(model), device="cpu", beams=beams,
-                                   quantize="int8" if variant == "torch-int8" else "none")
+                                   quantize={"torch-int8": "int8", "torch-bf16": "bf16"}.get(variant, "none"))
         t0 = time.perf_counter()
         engine.generate(sentences)
         result["seconds"] = time.perf_counter() - t0
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     (WORK / "tm").mkdir(parents=True, exist_ok=True)
     build_model(args.model)
     skip = set(filter(None, args.skip.split(",")))
-    timed = [v for v in ["naive", "torch", "torch-int8", *(f"ct2-bare-{b}" for b in BARE_BATCH_SIZES), "ct2"]
+    timed = [v for v in ["naive", "torch", "torch-bf16", "torch-int8", *(f"ct2-bare-{b}" for b in BARE_BATCH_SIZES), "ct2"]
              if v not in skip]
     runs: dict[str, list[dict]] = {}
 

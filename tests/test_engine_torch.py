@@ -15,7 +15,7 @@ TEXTS = ["Hôm nay trời mưa.", "Giá vàng giảm.",
 
 @pytest.fixture(scope="module")
 def beam_engine(tiny_model_dir):
-    return TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=4)
+    return TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=4, scores=True)
 
 
 def test_every_generate_call_gets_the_attention_mask(beam_engine, monkeypatch):
@@ -83,3 +83,9 @@ def test_cuda_uses_half_precision_and_a_larger_token_budget(tiny_model_dir):
     assert engine.max_batch_tokens > 512
     out = engine.generate(TEXTS, n_best=2)
     assert all(len(h) == 2 and h[0].text for h in out)
+
+
+def test_scores_are_opt_in_so_beam_search_keeps_no_per_step_log_probs(tiny_model_dir):
+    engine = TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=2)
+    (hyps,) = engine.generate(["Hà Nội mưa lớn."], n_best=2)
+    assert len(hyps) == 2 and [h.score for h in hyps] == [0.0, 0.0]

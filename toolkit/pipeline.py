@@ -122,7 +122,12 @@ class _LazyTranslator:
 
 
 def _settings(options: RunOptions) -> str:
-    return f"engine={options.engine};beams={options.beams};quantize={options.quantize}"
+    """Decoding settings that change drafts (PO header, draft-cache key); the engine as resolved."""
+    from toolkit.translate import resolve_engine
+
+    engine = resolve_engine(options.model, options.engine)
+    quantize = f";quantize={options.quantize}" if engine == "torch" else ""
+    return f"engine={engine};beams={options.beams}{quantize}"
 
 
 def output_stem(path: Path) -> str:

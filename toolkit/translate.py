@@ -125,32 +125,57 @@ class Translator:
         return self.loop_check.problem(source, hyp.text)
 
 
+def resolve_engine(model: str, engine: str = "auto") -> str:
+    """The engine :func:`load_engine` will use, decided without loading anything.
+
+    Returns:
+        ``"torch"``, or ``"ct2:<folder>"`` naming the converted model folder (e.g.
+        ``ct2:ctranslate2-int8``) — part of the draft-cache key, so drafts of one engine are
+        never served for another.
+
+    Raises:
+        UsageError: unknown engine, or ``ct2`` without CTranslate2 installed.
+    """
+    from importlib.util import find_spec
+
+    from toolkit.errors import UsageError
+
+    if engine not in ("auto", "torch", "ct2"):
+        raise UsageError(f"unknown engine {engine!r} (choose auto, torch or ct2)")
+    if engine == "torch":
+        return "torch"
+    have_ct2 = find_spec("ctranslate2") is not None
+    if engine == "ct2" and not have_ct2:
+        raise UsageError("--engine ct2 needs CTranslate2: pip install .[fast]")
+    if have_ct2:
+        from toolkit.engine_ct2 import converted_model_for
+
+        converted = converted_model_for(model)
+        if converted is not None:
+            return f"ct2:{converted.name}"
+        if engine == "ct2":
+            return "ct2"  # the engine itself names the missing conversion
+    return "torch"
+
+
 def load_engine(model: str, *, engine: str = "auto", device: str = "auto", beams: int = 4,
                 max_batch_tokens: int | None = None, quantize: str = "none") -> Engine:
     """Load an MT engine for ``model`` (hub id or local folder).
 
     Args:
         engine: ``"torch"`` (default engine), ``"ct2"`` (CTranslate2, needs ``pip install .[fast]``
-            and a converted model), or ``"auto"`` (CTranslate2 when a converted model is present).
+            and a converted model), or ``"auto"`` (CTranslate2 when a converted model is present,
+            see :func:`resolve_engine`).
         device, beams, max_batch_tokens, quantize: see :class:`toolkit.engine_torch.TorchMarianEngine`.
 
     Raises:
         ModelUnavailableError: the model cannot be found or loaded.
         UsageError: unknown engine or device.
     """
-    from toolkit.errors import UsageError
+    if resolve_engine(model, engine).startswith("ct2"):
+        from toolkit import engine_ct2
 
-    if engine not in ("auto", "torch", "ct2"):
-        raise UsageError(f"unknown engine {engine!r} (choose auto, torch or ct2)")
-    if engine in ("auto", "ct2"):
-        try:
-            from toolkit import engine_ct2
-        except ImportError:
-            engine_ct2 = None
-        if engine_ct2 is not None and (engine == "ct2" or engine_ct2.converted_model_for(model) is not None):
-            return engine_ct2.CT2MarianEngine(model, device=device, beams=beams, max_batch_tokens=max_batch_tokens)
-        if engine == "ct2":
-            raise UsageError("--engine ct2 is not available in this installation (pip install .[fast])")
+        return engine_ct2.CT2MarianEngine(model, device=device, beams=beams, max_batch_tokens=max_batch_tokens)
     from toolkit.engine_torch import TorchMarianEngine
 
     return TorchMarianEngine(model, device=device, beams=beams, max_batch_tokens=max_batch_tokens, quantize=quantize)

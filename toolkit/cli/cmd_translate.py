@@ -21,10 +21,11 @@ from toolkit.model_source import DEFAULT_MODEL
 @click.option("--engine", type=click.Choice(["auto", "torch", "ct2"]), default="auto", show_default=True)
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @click.option("--beams", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam size (1 = greedy).")
-@click.option("--batch-size", "max_batch_tokens", type=click.IntRange(1), default=None,
-              help="Padded source tokens per batch (default: 512 on CPU, 8192 on CUDA).")
-@click.option("--quantize", type=click.Choice(["none", "int8"]), default="none", show_default=True,
-              help="Dynamic int8 linear layers on CPU (faster; drafts may depend on batch neighbours).")
+@click.option("--max-batch-tokens", "--batch-size", "max_batch_tokens", type=click.IntRange(1), default=None,
+              help="Batch size in padded source tokens (default: 512 on CPU, 8192 on CUDA).")
+@click.option("--quantize", type=click.Choice(["none", "bf16", "int8"]), default="none", show_default=True,
+              help="CPU precision: bf16 (faster on CPUs with native bfloat16), int8 (dynamic int8 linear "
+                   "layers; fastest, but drafts may depend on batch neighbours).")
 @click.option("--tm", "tm_path", type=click.Path(path_type=Path), default=None,
               help="Translation memory file (default: OUTDIR/.bitext-tm.sqlite).")
 @click.option("--no-tm", is_flag=True, help="Neither read nor write the translation memory.")

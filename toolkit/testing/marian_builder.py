@@ -133,6 +133,8 @@ def build_marian_checkpoint(out_dir: str | Path, source_texts: Iterable[str], ta
     model = MarianMTModel(config)
     if fit_steps:
         _fit(model, out, list(source_texts_l), list(target_texts_l), fit_steps, seed)
+        with torch.no_grad():  # fitting trains <pad> through the tied output layer; CTranslate2
+            model.get_input_embeddings().weight[pad_id].zero_()  # starts decoding from a zero vector
     model.eval()
     model.save_pretrained(out, safe_serialization=True)
     GenerationConfig(
