@@ -27,17 +27,7 @@ VI = ("Biên phòng tỉnh Kon Tum\n"
       "Hôm nay trời đẹp. Tôi đi học ở trường làng.\n"
       "\n"
       "Đoạn hai có ba câu. Câu thứ hai của ông ấy! Câu ba?\n")
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 as Vietnamese Windows writes it: tones as combining marks after the letter."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        d = unicodedata.normalize("NFD", ch)
-        out.append(unicodedata.normalize("NFC", "".join(m for m in d if m not in _TONES))
-                   + "".join(m for m in d if m in _TONES))
-    return "".join(out).encode("cp1258")
+from legacy_bytes import to_cp1258  # noqa: E402
 
 
 def outputs(folder: Path) -> list[str]:

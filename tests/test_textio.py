@@ -15,17 +15,7 @@ from toolkit.textio import decode_text, iter_lines, read_text
 
 DATA = Path(__file__).resolve().parent / "data" / "segment"
 VI = "Việt Nam đã được thống nhất. Người dân vui mừng.\nĐây là của ông ấy.\n"
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 bytes: base letters with circumflex/breve/horn precomposed, tones as combining marks."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        d = unicodedata.normalize("NFD", ch)
-        out.append(unicodedata.normalize("NFC", "".join(m for m in d if m not in _TONES))
-                   + "".join(m for m in d if m in _TONES))
-    return "".join(out).encode("cp1258")
+from legacy_bytes import to_cp1258  # noqa: E402
 
 
 ENCODED = [
