@@ -235,8 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(sentences)} sentences, {sum(src_tokens)} source tokens, {out_tokens} output tokens "
           f"(forced, {OUTPUT_RATIO}× source), beam {args.beams}, {os.cpu_count()} CPU threads, "
           f"median of {args.repeats}")
-    print(f"| variant | seconds | sentences/s | output tokens/s | × naive | peak RSS |")
-    print(f"|---|---:|---:|---:|---:|---:|")
+    print("| variant | seconds | sentences/s | output tokens/s | × naive | peak RSS |")
+    print("|---|---:|---:|---:|---:|---:|")
     for v in runs:
         s = med[v]
         extra = ""

@@ -14,7 +14,6 @@ from toolkit.errors import GlossaryError, UsageError
 from toolkit.formats.tsv import read_units_tsv
 from toolkit.pipeline import COPIED_NOTE, REPORT_NAME, RunOptions, output_stem, segment_contexts, translate_files
 from toolkit.segment import segment_text
-from toolkit.types import Status
 
 DATA = Path(__file__).parent / "data" / "pipeline"
 
