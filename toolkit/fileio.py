@@ -1,4 +1,4 @@
-"""Atomic file writing: a temp file in the target folder, fsync, then ``os.replace``.
+"""Reading inputs with one set of errors, and atomic writing: a temp file, fsync, ``os.replace``.
 
 An interrupted run therefore leaves either the old file or the complete new one, never half a
 file (the rename is atomic on POSIX and on Windows for the same volume).
@@ -14,9 +14,45 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator
+from typing import IO, BinaryIO, Callable, Iterable, Iterator
 
-from toolkit.errors import OutputError, WouldOverwriteError
+from toolkit.errors import InputError, OutputError, ToolkitError, WouldOverwriteError
+
+
+def open_input(path: str | Path, error: type[ToolkitError] = InputError, expected: str = "file") -> BinaryIO:
+    """Open an input file for binary reading.
+
+    Kept apart from parsing, so "not found" is never reported as a syntax error (polib does that).
+
+    Args:
+        path: the file.
+        error: the :class:`ToolkitError` subclass to raise (e.g. ``GlossaryError``).
+        expected: what the file should be, for the message ("text file", "glossary file").
+
+    Raises:
+        error: the file is missing, a directory, not a regular file (FIFO, device) or unreadable;
+            the message names ``path``.
+    """
+    p = Path(path)
+    if p.exists() and not p.is_file() and not p.is_dir():  # a FIFO or device would block or never end
+        raise error(f"not a regular file, expected a {expected}", p)
+    try:
+        return p.open("rb")
+    except FileNotFoundError:
+        raise error("file not found", p) from None
+    except IsADirectoryError:
+        raise error(f"is a directory, expected a {expected}", p) from None
+    except OSError as e:
+        raise error(f"cannot read: {e.strerror}", p) from None
+
+
+def read_input_bytes(path: str | Path, error: type[ToolkitError] = InputError, expected: str = "file") -> bytes:
+    """The whole content of an input file; errors as :func:`open_input`."""
+    with open_input(path, error, expected) as f:
+        try:
+            return f.read()
+        except OSError as e:
+            raise error(f"cannot read: {e.strerror}", path) from None
 
 
 @contextlib.contextmanager

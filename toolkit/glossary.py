@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolkit.errors import GlossaryError
-from toolkit.fileio import atomic_write_bytes, atomic_write_text
+from toolkit.fileio import atomic_write_bytes, atomic_write_text, read_input_bytes
 from toolkit.types import GlossaryEntry, TermMatch, TermType
 from toolkit.vi_text import is_word_char, key_of, make_key
 
@@ -267,14 +267,7 @@ def lint_glossary(path: str | Path, source_lang: str = "vi", target_lang: str = 
     suffix = p.suffix.lower()
     if suffix not in TSV_SUFFIXES + CSV_SUFFIXES + TBX_SUFFIXES:
         raise GlossaryError(f"unknown glossary format {suffix or '(no extension)'!r}; use .tsv, .csv or .tbx", name)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise GlossaryError("glossary file not found", name) from None
-    except IsADirectoryError:
-        raise GlossaryError("is a directory, expected a glossary file", name) from None
-    except OSError as e:
-        raise GlossaryError(f"cannot read glossary: {e.strerror}", name) from None
+    data = read_input_bytes(name, GlossaryError, "glossary file")
     if suffix in TBX_SUFFIXES:
         from toolkit.formats.tbx import read_tbx
 

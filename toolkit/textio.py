@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from toolkit.errors import InputError
+from toolkit.fileio import open_input
 
 SNIFF_BYTES = 1 << 16
 """Bytes read before the encoding is chosen for a streamed file (:func:`iter_lines`)."""
@@ -194,15 +195,7 @@ def _open_binary(path: str | Path) -> BinaryIO:
     """Open ``path`` (``-`` for stdin) for binary reading, turning OS errors into InputError."""
     if str(path) == "-":
         return sys.stdin.buffer
-    p = Path(path)
-    try:
-        return p.open("rb")
-    except FileNotFoundError:
-        raise InputError("file not found", p) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a text file", p) from None
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", p) from None
+    return open_input(path, InputError, "text file")
 
 
 def _display(path: str | Path) -> str:

@@ -34,7 +34,7 @@ from typing import Iterable, Mapping, Sequence
 import polib
 
 from toolkit.errors import FormatError, InputError
-from toolkit.fileio import atomic_open
+from toolkit.fileio import atomic_open, read_input_bytes
 from toolkit.types import Status, Unit
 
 log = logging.getLogger("toolkit.formats.po")
@@ -687,12 +687,7 @@ def read_po(path: str | Path) -> PoDocument:
         FormatError: undecodable bytes or a syntax error, with the 1-based line.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError("not found" if not path.exists() else "not a regular file", path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", path) from None
+    data = read_input_bytes(path, InputError, "PO file")
     warnings: list[str] = []
     encoding = _detect_charset(data, warnings)
     if data.startswith(codecs.BOM_UTF8):

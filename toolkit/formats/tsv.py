@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from toolkit.errors import FormatError, InputError
-from toolkit.fileio import atomic_open
+from toolkit.fileio import atomic_open, read_input_bytes
 from toolkit.types import Status, Unit
 
 #: Column names of :func:`write_units_tsv`.
@@ -100,10 +100,8 @@ def read_tsv(path: str | Path) -> tuple[list[str], list[list[str]]]:
             invalid escape; ``line`` is the 1-based file line.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError("not found", path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_input_bytes(path, InputError, "TSV file").decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise FormatError(f"not UTF-8 (byte {e.start})", path) from None
     lines = text.split("\n")
