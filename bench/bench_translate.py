@@ -15,9 +15,10 @@ What it does, all in one run so that only ratios measured together are compared:
    the median seconds (model loading excluded; peak RSS includes it):
 
    - ``naive``: transformers ``generate`` one sentence at a time (the baseline);
-   - ``torch``: our TorchMarianEngine as shipped (fp32, token-budgeted batches);
+   - ``torch``: our TorchMarianEngine as shipped (int8 weights, per-row int8 activations,
+     token-budgeted batches);
    - ``torch-bf16``: the same in bfloat16 (``quantize="bf16"``);
-   - ``torch-int8``: the same with ``quantize="int8"`` (dynamic int8 ``nn.Linear``);
+   - ``torch-fp32``: the same in exact float32 (``quantize="none"``);
    - ``ct2-bare-B``: bare ``ctranslate2.Translator.translate_batch`` on length-sorted chunks of B
      sentences (its best use: one call per chunk, cap from the chunk's longest);
    - ``ct2``: our CT2MarianEngine as shipped;
@@ -128,11 +129,11 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
                 m.generate(**enc, num_beams=beams, max_new_tokens=output_cap(enc["input_ids"].shape[1]),
                            max_length=None)
         result["seconds"] = time.perf_counter() - t0
-    elif variant in ("torch", "torch-bf16", "torch-int8"):
+    elif variant in ("torch", "torch-bf16", "torch-fp32"):
         from toolkit.engine_torch import TorchMarianEngine
 
         engine = TorchMarianEngine(str(model), device="cpu", beams=beams,
-                                   quantize={"torch-int8": "int8", "torch-bf16": "bf16"}.get(variant, "none"))
+                                   quantize={"torch-fp32": "none", "torch-bf16": "bf16"}.get(variant, "int8"))
         t0 = time.perf_counter()
         engine.generate(sentences)
         result["seconds"] = time.perf_counter() - t0
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     (WORK / "tm").mkdir(parents=True, exist_ok=True)
     build_model(args.model)
     skip = set(filter(None, args.skip.split(",")))
-    timed = [v for v in ["naive", "torch", "torch-bf16", "torch-int8", *(f"ct2-bare-{b}" for b in BARE_BATCH_SIZES), "ct2"]
+    timed = [v for v in ["naive", "torch", "torch-bf16", "torch-fp32", *(f"ct2-bare-{b}" for b in BARE_BATCH_SIZES), "ct2"]
              if v not in skip]
     runs: dict[str, list[dict]] = {}
 

@@ -1,10 +1,10 @@
 """b20: a draft does not depend on its batch neighbours (shared/cases/b20-mt-batch-vs-single).
 
-Measured on the tiny checkpoint (bench/README.md): greedy and beam-4 drafts of the fp32 torch engine
-and greedy drafts of CTranslate2 (fp32 and int8) are identical alone and in a padded batch; beam
-search in CTranslate2 may differ on ties (1–2 of 20 seed sentences), so beam is only reported.
-Dynamic int8 in torch is *not* batch-invariant (13 of 20 identical): it is off by default. bfloat16
-(``--quantize bf16``) has no per-batch activation scale and is checked here for greedy decoding.
+Measured on the tiny checkpoint (bench/README.md): greedy and beam-4 drafts of the torch engine in
+int8 (its CPU default: per-row activation scales, exact int32 sums) and float32, and greedy drafts of
+CTranslate2 (fp32 and int8), are identical alone and in a padded batch; beam search in CTranslate2
+may differ on ties (1–2 of 20 seed sentences), so beam is only reported there. bfloat16
+(``--quantize bf16``) is checked for greedy decoding.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _alone_and_batched(engine):
     return batched, alone
 
 
-@pytest.mark.parametrize("beams,quantize", [(1, "none"), (4, "none"), (1, "bf16")])
+@pytest.mark.parametrize("beams,quantize", [(1, "int8"), (4, "int8"), (1, "none"), (4, "none"), (1, "bf16")])
 def test_torch_engine_drafts_are_batch_invariant(tiny_model_dir, beams, quantize):
     from toolkit.engine_torch import TorchMarianEngine
 

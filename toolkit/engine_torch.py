@@ -39,10 +39,11 @@ def _quiet_transformers() -> None:
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
 
 
-#: CPU precision options. ``bf16``: bfloat16 weights and activations, 1.68× faster than fp32 on
-#: this machine's AVX512-BF16 cores (bench/README.md) and free of per-batch activation scales;
-#: ``int8``: dynamic int8 ``nn.Linear`` (≈ 2.4×, but its activation scale is computed per batch
-#: tensor, so a draft may change with its batch neighbours, case b20). Default: exact fp32.
+#: CPU precision options (CUDA always runs in bfloat16 or float16). ``int8`` (default): int8
+#: weights and per-row int8 activations (:mod:`toolkit.int8_linear`, the scheme of CTranslate2's
+#: int8); each row is quantised alone and summed exactly, so drafts stay batch-invariant (b20).
+#: ``bf16``: bfloat16 weights and activations; ``none``: exact float32. Speed and agreement with
+#: float32 are measured in bench/README.md.
 QUANTIZE_CHOICES = ("none", "bf16", "int8")
 
 
@@ -54,8 +55,8 @@ class TorchMarianEngine:
         device: ``"auto"`` (CUDA if available), ``"cpu"`` or ``"cuda"``.
         beams: beam size (1 = greedy). The checkpoint's own default (opus-mt: 6) is overridden.
         max_batch_tokens: padded source tokens per batch; default by device.
-        quantize: ``"none"``, ``"bf16"`` (bfloat16 on CPU) or ``"int8"`` (dynamic int8 ``nn.Linear`` on CPU; faster, but its
-            activation scale is computed per batch, so a draft may depend on its batch neighbours).
+        quantize: CPU precision, see :data:`QUANTIZE_CHOICES`: ``"int8"`` (default), ``"bf16"`` or
+            ``"none"`` (float32). Ignored on CUDA.
         threads: torch intra-op threads on CPU (default: all cores).
         scores: return beam-search sequence scores. transformers only gives them with
             ``output_scores=True``, which keeps every step's log-probabilities (≈ 7 MB per step for
@@ -71,7 +72,7 @@ class TorchMarianEngine:
     name = "torch"
 
     def __init__(self, model: str, *, device: str = "auto", beams: int = 4, max_batch_tokens: int | None = None,
-                 quantize: str = "none", threads: int | None = None, scores: bool = False):
+                 quantize: str = "int8", threads: int | None = None, scores: bool = False):
         path = resolve_model(model)
         _quiet_transformers()
         import torch
@@ -99,11 +100,9 @@ class TorchMarianEngine:
         if device == "cpu" and quantize == "bf16":
             model_obj = model_obj.to(torch.bfloat16)
         if device == "cpu" and quantize == "int8":
-            from torch.ao.quantization import quantize_dynamic
+            from toolkit.int8_linear import quantize_linears
 
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                model_obj = quantize_dynamic(model_obj, {torch.nn.Linear}, dtype=torch.qint8)
+            quantize_linears(model_obj)
         self.model = model_obj.to(device)
         self._torch = torch
         self.device = device
@@ -180,9 +179,8 @@ class TorchMarianEngine:
 
 @functools.lru_cache(maxsize=1)
 def _generation_helpers():
-    """(PerRowCap, BeamCache) classes; defined lazily since they subclass transformers types."""
+    """The PerRowCap class; defined lazily since it subclasses a transformers type."""
     from transformers import LogitsProcessor
-    from transformers.cache_utils import EncoderDecoderCache
 
     class PerRowCap(LogitsProcessor):
         """Force ``</s>`` on each row once it has generated its own cap minus one tokens.
@@ -203,28 +201,15 @@ def _generation_helpers():
                 scores[rows, self.eos] = 0.0
             return scores
 
-    class BeamCache(EncoderDecoderCache):
-        """Encoder-decoder cache that reorders only the self-attention keys/values between beam steps.
-
-        Beam search reorders the cache at every step with ``index_select`` (most of the CPU time
-        at beam 4, NOTES-marian.md). The cross-attention keys/values of all beams of one text are
-        the same encoder states, and beams never move between texts, so reordering them copies
-        6 layers × 2 × (texts·beams × heads × source tokens × 64) floats per step for nothing.
-        Drafts are identical (tests/test_engine_torch.py).
-        """
-
-        def reorder_cache(self, beam_idx):
-            self.self_attention_cache.reorder_cache(beam_idx)
-
-    return PerRowCap, BeamCache
+    return PerRowCap
 
 
 def _PerRowCap(row_caps, eos_token_id: int):
-    return _generation_helpers()[0](row_caps, eos_token_id)
+    return _generation_helpers()(row_caps, eos_token_id)
 
 
 def _beam_cache(config):
-    """An empty :class:`BeamCache` for one ``generate`` call."""
-    from transformers.cache_utils import DynamicCache
+    """An empty :class:`toolkit.beam_cache.BeamCache` for one ``generate`` call."""
+    from toolkit.beam_cache import beam_cache
 
-    return _generation_helpers()[1](DynamicCache(config=config), DynamicCache(config=config))
+    return beam_cache(config)

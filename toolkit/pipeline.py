@@ -67,7 +67,7 @@ class RunOptions:
     device: str = "auto"
     beams: int = 4
     max_batch_tokens: int | None = None
-    quantize: str = "none"
+    quantize: str = "int8"
     glossary: Path | None = DEFAULT_GLOSSARY
     tm: Path | None = None
     use_tm: bool = True
