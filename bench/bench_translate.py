@@ -12,7 +12,8 @@ What it does, all in one run so that only ratios measured together are compared:
    to ≤ 60 syllables: 35 pieces of 1–60 syllables).
 3. Runs each variant in a fresh worker process (NOTES-marian.md: torch's and CTranslate2's thread
    pools in one process slow each other 1.2–10×), in rotated order, ``--repeats`` times, and takes
-   the median seconds (model loading excluded; peak RSS includes it):
+   the median seconds (model loading and one warm-up call on the first sentence excluded; peak RSS
+   includes them):
 
    - ``naive``: transformers ``generate`` one sentence at a time (the baseline);
    - ``torch``: our TorchMarianEngine as shipped (int8 weights, per-row int8 activations,
@@ -122,18 +123,23 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
         torch.set_num_threads(threads)
         tok = MarianTokenizer.from_pretrained(str(model))
         m = MarianMTModel.from_pretrained(str(model)).eval()
+
+        def naive(texts):
+            for s in texts:
+                enc = tok([s], return_tensors="pt")
+                with torch.inference_mode():
+                    m.generate(**enc, num_beams=beams, max_new_tokens=output_cap(enc["input_ids"].shape[1]),
+                               max_length=None)
+        naive(sentences[:1])  # warm-up
         t0 = time.perf_counter()
-        for s in sentences:
-            enc = tok([s], return_tensors="pt")
-            with torch.inference_mode():
-                m.generate(**enc, num_beams=beams, max_new_tokens=output_cap(enc["input_ids"].shape[1]),
-                           max_length=None)
+        naive(sentences)
         result["seconds"] = time.perf_counter() - t0
     elif variant in ("torch", "torch-bf16", "torch-fp32"):
         from toolkit.engine_torch import TorchMarianEngine
 
         engine = TorchMarianEngine(str(model), device="cpu", beams=beams,
                                    quantize={"torch-fp32": "none", "torch-bf16": "bf16"}.get(variant, "int8"))
+        engine.generate(sentences[:1])  # warm-up
         t0 = time.perf_counter()
         engine.generate(sentences)
         result["seconds"] = time.perf_counter() - t0
@@ -146,6 +152,7 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
         tr = ctranslate2.Translator(str(model / "ctranslate2-int8"), device="cpu", compute_type="default",
                                     inter_threads=1, intra_threads=threads)
         pieces = sorted((sp.encode(s, out_type=str) + ["</s>"] for s in sentences), key=len, reverse=True)
+        tr.translate_batch(pieces[:1], beam_size=beams, max_decoding_length=4)  # warm-up
         t0 = time.perf_counter()
         for k in range(0, len(pieces), size):
             chunk = pieces[k:k + size]
@@ -156,6 +163,7 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
         from toolkit.engine_ct2 import CT2MarianEngine
 
         engine = CT2MarianEngine(str(model), device="cpu", beams=beams)
+        engine.generate(sentences[:1])  # warm-up
         t0 = time.perf_counter()
         engine.generate(sentences)
         result["seconds"] = time.perf_counter() - t0
