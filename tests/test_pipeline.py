@@ -230,3 +230,28 @@ def test_lines_of_one_paragraph_are_marked_so_render_keeps_them_apart(echo, tmp_
     (r,) = translate_files([article], tmp_path / "out", RunOptions(glossary=None))
     render_po(r.po, tmp_path / "a.en.txt")
     assert (tmp_path / "a.en.txt").read_text(encoding="utf-8") == "Thứ Tư, 28/2/2024\nTin mới nhất\n\nCâu một. Câu hai.\n"
+
+
+def test_interrupted_long_article_resumes_from_the_drafts_already_committed(echo, monkeypatch, tmp_path):
+    import toolkit.pipeline
+
+    monkeypatch.setattr(toolkit.pipeline, "DRAFT_CHUNK_SEGMENTS", 4)
+    article = tmp_path / "long.txt"
+    article.write_text("\n".join(f"Câu số {n} nói về một việc khác." for n in range(10)) + "\n", encoding="utf-8")
+    original, calls = echo.generate, []
+
+    def dies_in_the_third_chunk(texts, **kw):
+        calls.append(texts)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(texts, **kw)
+
+    monkeypatch.setattr(echo, "generate", dies_in_the_third_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        translate_files([article], tmp_path / "out", RunOptions(glossary=None))
+    assert not (tmp_path / "out" / "long.po").exists()
+    monkeypatch.setattr(echo, "generate", original)
+    echo.seen.clear()
+    translate_files([article], tmp_path / "out", RunOptions(glossary=None))
+    assert echo.seen == [f"Câu số {n} nói về một việc khác." for n in (8, 9)]  # chunks 1–2 came from the TM
+    assert len(live_entries(tmp_path / "out" / "long.po")) == 10

@@ -37,6 +37,9 @@ log = logging.getLogger("toolkit.pipeline")
 SOURCE_LANG, TARGET_LANG = "vi", "en"
 REPORT_NAME = "bitext-report.json"
 TM_NAME = ".bitext-tm.sqlite"
+# Segments drafted per round before their drafts are committed to the translation memory, so that
+# an interrupted run of a long article resumes from the draft cache instead of redoing all its MT.
+DRAFT_CHUNK_SEGMENTS = 256
 DEFAULT_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary" / "vi-en.tsv"
 COPIED_NOTE = "copied: no translatable text"
 TM_NOTE = "tm: exact match of an approved translation ({origin})"
@@ -386,11 +389,12 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
     cached = tm.lookup_drafts(todo, context, glossary.match if glossary else None) if tm is not None else {}
     todo = list(dict.fromkeys(t for t in todo if t not in cached))
     fresh_drafts: dict[str, Draft] = {}
-    if todo:
-        drafts = terms.draft_segments(todo, glossary, translator)
-        fresh_drafts = dict(zip(todo, drafts))
-        if tm is not None:
-            tm.add_drafts(fresh_drafts, context)
+    for start in range(0, len(todo), DRAFT_CHUNK_SEGMENTS):
+        chunk = todo[start:start + DRAFT_CHUNK_SEGMENTS]
+        drafts = dict(zip(chunk, terms.draft_segments(chunk, glossary, translator)))
+        fresh_drafts.update(drafts)
+        if tm is not None:  # committed now: an interrupted run loses at most this chunk's MT work
+            tm.add_drafts(drafts, context)
     result.translated = len(todo)
 
     ref = src.name
