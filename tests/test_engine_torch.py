@@ -93,6 +93,7 @@ def test_int8_is_the_cpu_default_and_stays_close_to_float32(tiny_model_dir, seed
 def test_cuda_uses_half_precision_and_a_larger_token_budget(tiny_model_dir):
     engine = TorchMarianEngine(str(tiny_model_dir), device="cuda", beams=4)
     assert engine.model.dtype in (torch.float16, torch.bfloat16)
+    assert engine.settings.endswith(f"quantize={str(engine.model.dtype).removeprefix('torch.')}")  # not int8
     assert engine.max_batch_tokens > 512
     out = engine.generate(TEXTS, n_best=2)
     assert all(len(h) == 2 and h[0].text for h in out)

@@ -107,7 +107,7 @@ class TorchMarianEngine:
         self._torch = torch
         self.device = device
         self.beams = max(1, int(beams))
-        self.quantize = quantize
+        self.quantize = quantize if device == "cpu" else str(self.model.dtype).removeprefix("torch.")
         self.scores = scores
         self.model_id = model
         self.path = Path(path)
