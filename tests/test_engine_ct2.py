@@ -88,7 +88,7 @@ def test_same_token_counts_and_greedy_drafts_as_the_torch_engine(ct2_model):
 
     model, _, f32 = ct2_model
     ct2 = CT2MarianEngine(str(model), device="cpu", beams=1, ct2_dir=f32)
-    torch_engine = TorchMarianEngine(str(model), device="cpu", beams=1)
+    torch_engine = TorchMarianEngine(str(model), device="cpu", beams=1, quantize="none")
     assert ct2.count_tokens(TEXTS) == torch_engine.count_tokens(TEXTS)
     a, b = ct2.generate(TEXTS), torch_engine.generate(TEXTS)
     assert [(h[0].text, h[0].flags) for h in a] == [(h[0].text, h[0].flags) for h in b]
@@ -104,3 +104,26 @@ def test_length_cap_is_flagged_and_cut_per_text(ct2_model, monkeypatch):
     for hyps in engine.generate(TEXTS):
         assert "mt-check:length-cap" in hyps[0].flags
         assert len(hyps[0].text.split()) <= 2  # two pieces at most
+
+
+def test_quantize_is_refused_when_the_run_would_use_ctranslate2(ct2_model, tmp_path):
+    from toolkit.errors import UsageError
+    from toolkit.pipeline import RunOptions, translate_files
+
+    model, _, _ = ct2_model
+    article = tmp_path / "a.txt"
+    article.write_text("Hôm nay trời mưa.\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="--quantize none applies to the torch engine.*ctranslate2-int8"):
+        translate_files([article], tmp_path / "out", RunOptions(model=str(model), quantize="none", glossary=None))
+    assert not (tmp_path / "out").exists()
+    (result,) = translate_files([article], tmp_path / "out", RunOptions(model=str(model), engine="torch",
+                                                                        quantize="none", glossary=None))
+    assert "quantize=none" in result.po.read_text(encoding="utf-8")
+
+
+def test_passing_the_converted_folder_as_the_model_names_the_checkpoint(ct2_model):
+    from toolkit.model_source import resolve_model
+
+    model, int8, _ = ct2_model
+    with pytest.raises(ModelUnavailableError, match=f"is a CTranslate2 model.*--model {model}"):
+        resolve_model(str(int8))

@@ -113,3 +113,13 @@ def test_cli_po_check_reports_b05_newline_mismatch(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "do not both begin with '\\n'" in out and "do not both end with '\\n'" in out
     assert main(["po", "check", str(our_po(tmp_path))]) == 0
+
+
+def test_cli_export_of_unreviewed_drafts_says_why_nothing_was_exported(tmp_path, capsys):
+    po = tmp_path / "draft.po"
+    write_po(po, [Unit("Hôm nay trời mưa.", "It rains today.", status=Status.FUZZY, msgctxt="seg-1")],
+             po_header("vi", "en"))
+    assert main(["export", str(po), "--to", "tsv", "-o", str(tmp_path / "c.tsv")]) == 0
+    assert "--include-fuzzy" in capsys.readouterr().err
+    assert main(["export", str(po), "--to", "tsv", "-o", str(tmp_path / "d.tsv"), "--include-fuzzy"]) == 0
+    assert "--include-fuzzy" not in capsys.readouterr().err

@@ -36,6 +36,10 @@ def check_checkpoint_dir(path: Path, model: str) -> Path:
     Raises:
         ModelUnavailableError: a required file is missing (names the files).
     """
+    if (path / "model.bin").is_file() and not (path / "source.spm").is_file():
+        raise ModelUnavailableError(
+            f"model {model!r}: directory {path} is a CTranslate2 model, not a MarianMT checkpoint; pass the "
+            f"checkpoint it was converted from (--model {path.parent}): --engine auto then uses {path.name}")
     missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
     if not any((path / f).is_file() for f in WEIGHT_FILES):
         missing.append(" or ".join(WEIGHT_FILES))
@@ -76,7 +80,8 @@ def resolve_model(model: str, *, allow_download: bool = True) -> Path:
     if path.is_dir():
         return check_checkpoint_dir(path, model)
     if path.is_absolute() or model.startswith((".", "~")) or model.count("/") > 1:
-        raise ModelUnavailableError(f"model {model!r}: no such directory; " + _how_to_fix(DEFAULT_MODEL))
+        raise ModelUnavailableError(f"model {model!r}: no such directory (check the path); if you do not have "
+                                    f"the model yet: " + _how_to_fix(DEFAULT_MODEL))
 
     from huggingface_hub import constants, snapshot_download
 

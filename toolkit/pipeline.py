@@ -57,7 +57,9 @@ class RunOptions:
 
     Attributes:
         model: hub id or local checkpoint folder.
-        engine, device, beams, max_batch_tokens, quantize: see :func:`toolkit.translate.load_engine`.
+        engine, device, beams, max_batch_tokens, quantize: see :func:`toolkit.translate.load_engine`;
+            ``quantize`` None means the torch engine's default, and any other value is refused
+            when the run resolves to CTranslate2 (its precision is the converted model's).
         glossary: term base file, or None for none.
         tm: translation-memory file; None = ``OUTDIR/.bitext-tm.sqlite``.
         use_tm: read and write the translation memory.
@@ -70,7 +72,7 @@ class RunOptions:
     device: str = "auto"
     beams: int = 4
     max_batch_tokens: int | None = None
-    quantize: str = "int8"
+    quantize: str | None = None  # None: the torch engine's default (int8)
     glossary: Path | None = DEFAULT_GLOSSARY
     tm: Path | None = None
     use_tm: bool = True
@@ -116,7 +118,7 @@ class _LazyTranslator:
 
             o = self.options
             engine = load_engine(o.model, engine=o.engine, device=o.device, beams=o.beams,
-                                 max_batch_tokens=o.max_batch_tokens, quantize=o.quantize)
+                                 max_batch_tokens=o.max_batch_tokens, quantize=_quantize(o))
             self._translator = Translator(engine, progress=self.mt_progress)
         return self._translator
 
@@ -129,8 +131,25 @@ def _settings(options: RunOptions) -> str:
     from toolkit.translate import resolve_engine
 
     engine = resolve_engine(options.model, options.engine)
-    quantize = f";quantize={options.quantize}" if engine == "torch" else ""
+    quantize = f";quantize={_quantize(options)}" if engine == "torch" else ""
     return f"engine={engine};beams={options.beams}{quantize}"
+
+
+def _quantize(options: RunOptions) -> str:
+    return options.quantize or "int8"
+
+
+def _check_quantize(options: RunOptions) -> None:
+    """Refuse ``--quantize`` when CTranslate2 runs (it would be silently ignored)."""
+    if options.quantize is None:
+        return
+    from toolkit.translate import resolve_engine
+
+    engine = resolve_engine(options.model, options.engine)
+    if engine.startswith("ct2"):
+        where = f"the converted model {engine[4:]} of {options.model}" if ":" in engine else "CTranslate2"
+        raise UsageError(f"--quantize {options.quantize} applies to the torch engine, but this run uses "
+                         f"{where}; add --engine torch, or leave out --quantize")
 
 
 def output_stem(path: Path) -> str:
@@ -311,6 +330,7 @@ def translate_files(inputs: Sequence[str | Path], out_dir: str | Path, options: 
         check_text_file(src)
     if out.exists() and not out.is_dir():
         raise UsageError(f"output {out} exists and is not a folder")
+    _check_quantize(options)
     plans = _check_outputs(inputs, out, options)
     glossary = _load_glossary(options)  # before any model: an unusable glossary stops the run here
     try:

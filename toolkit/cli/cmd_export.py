@@ -24,6 +24,9 @@ def export_cmd(files: tuple[str, ...], to: str, out: str, include_fuzzy: bool, f
     report = export_po(files, to, out, include_fuzzy=include_fuzzy, force=force)
     for warning in report.warnings:
         click.echo(f"bitext: warning: {warning}", err=True)
+    if report.pairs == 0 and not include_fuzzy:
+        click.echo("bitext: warning: no approved entries: unreviewed drafts are fuzzy and left out "
+                   "(review them in a PO editor, or pass --include-fuzzy to export drafts)", err=True)
     click.echo(f"{report.pairs} pairs {report.source_language}→{report.target_language}: "
                + ", ".join(str(p) for p in report.outputs), err=True)
     return 0

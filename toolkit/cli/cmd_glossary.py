@@ -27,7 +27,8 @@ def glossary_group() -> None:
 def lint_cmd(files: tuple[str, ...], source_lang: str, target_lang: str) -> int:
     """Validate glossary FILES; print every defect as FILE:LINE: error|warning: message.
 
-    Files that are not glossaries by extension (README.md) are skipped with a note on stderr."""
+    Files that are not glossaries by extension (README.md) are skipped with a note on stderr.
+    Exits 1 when any error or warning is found, so it can gate a commit or a CI job."""
     from pathlib import Path
 
     from toolkit.errors import UsageError
@@ -46,7 +47,8 @@ def lint_cmd(files: tuple[str, ...], source_lang: str, target_lang: str) -> int:
         for line in report.messages():
             click.echo(line)
         found += len(report.errors) + len(report.warnings)
-        click.echo(f"{f}: {len(report.entries)} entries, {len(report.errors)} errors, "
+        n = len(report.entries)
+        click.echo(f"{f}: {n} entr{'y' if n == 1 else 'ies'}, {len(report.errors)} errors, "
                    f"{len(report.warnings)} warnings", err=True)
     return EXIT_INPUT if found else 0
 

@@ -23,9 +23,10 @@ from toolkit.model_source import DEFAULT_MODEL
 @click.option("--beams", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam size (1 = greedy).")
 @click.option("--max-batch-tokens", "--batch-size", "max_batch_tokens", type=click.IntRange(1), default=None,
               help="Batch size in padded source tokens (default: 512 on CPU, 8192 on CUDA).")
-@click.option("--quantize", type=click.Choice(["int8", "bf16", "none"]), default="int8", show_default=True,
-              help="CPU precision of the torch engine: int8 (int8 weights, per-row int8 activations; "
-                   "batch-invariant), bf16, or none (exact float32). CUDA always uses bf16/fp16.")
+@click.option("--quantize", type=click.Choice(["int8", "bf16", "none"]), default=None,
+              help="CPU precision of the torch engine: int8 (default; int8 weights, per-row int8 "
+                   "activations, batch-invariant), bf16, or none (exact float32). CUDA always uses "
+                   "bf16/fp16; CTranslate2 uses its converted model's precision.")
 @click.option("--tm", "tm_path", type=click.Path(path_type=Path), default=None,
               help="Translation memory file (default: OUTDIR/.bitext-tm.sqlite).")
 @click.option("--no-tm", is_flag=True, help="Neither read nor write the translation memory.")

@@ -795,5 +795,5 @@ def check_po(doc: PoDocument) -> list[PoProblem]:
             for where, test in (("begin", str.startswith), ("end", str.endswith)):
                 if test(unit.msgid, "\n") != test(msgstr, "\n"):
                     problems.append(PoProblem(line, f"'msgid' and 'msgstr' entries do not both {where} with "
-                                                    f"'\\n' (fix: mirror_edge_newlines)"))
+                                                    f"'\\n' (fix: make msgstr {where} with a newline exactly when msgid does)"))
     return problems
