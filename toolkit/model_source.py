@@ -34,7 +34,8 @@ def check_checkpoint_dir(path: Path, model: str) -> Path:
     """Verify ``path`` holds a Marian checkpoint; returns it.
 
     Raises:
-        ModelUnavailableError: a required file is missing (names the files).
+        ModelUnavailableError: a required file is missing (names the files), or ``path`` is a
+            CTranslate2 copy (names the checkpoint to pass instead).
     """
     if (path / "model.bin").is_file() and not (path / "source.spm").is_file():
         raise ModelUnavailableError(
