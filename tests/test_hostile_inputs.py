@@ -236,7 +236,7 @@ def test_spreadsheet_unicode_text_glossary_utf16_with_bom_is_read(tmp_path):
     (tmp_path / "g.tsv").write_bytes("source\ttarget\r\nbiên phòng\tborder guard\r\n".encode("utf-16"))
     p = bitext("glossary", "lint", "g.tsv", cwd=tmp_path)
     assert (p.returncode, p.stdout) == (0, "")
-    assert "g.tsv: 1 entries, 0 errors, 0 warnings" in p.stderr
+    assert "g.tsv: 1 entry, 0 errors, 0 warnings" in p.stderr
 
 
 def test_binary_glossary_is_refused_with_one_line(tmp_path):

@@ -64,3 +64,12 @@ def test_quantize_linears_replaces_every_linear_including_the_tied_output_projec
     assert not any(type(m) is torch.nn.Linear for m in model.modules())
     assert isinstance(model.lm_head, Int8Linear)
     assert model.get_input_embeddings().weight.dtype == torch.float32  # embeddings stay float
+
+
+def test_a_module_cast_to_half_precision_does_not_overflow():
+    float_layer = _layer(in_f=512, out_f=64)
+    lin = Int8Linear(float_layer).half()
+    x = torch.randn(4, 512)
+    y = lin(x.half())
+    assert y.dtype == torch.float16 and torch.isfinite(y).all()
+    assert (y.float() - float_layer(x)).abs().max() <= 0.05 * float_layer(x).abs().max()

@@ -255,3 +255,12 @@ def test_interrupted_long_article_resumes_from_the_drafts_already_committed(echo
     translate_files([article], tmp_path / "out", RunOptions(glossary=None))
     assert echo.seen == [f"Câu số {n} nói về một việc khác." for n in (8, 9)]  # chunks 1–2 came from the TM
     assert len(live_entries(tmp_path / "out" / "long.po")) == 10
+
+
+def test_settings_record_the_precision_a_cuda_run_uses(echo, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Hôm nay trời mưa.\n", encoding="utf-8")
+    (cpu,) = translate_files([article], tmp_path / "cpu", RunOptions(glossary=None, device="cpu"))
+    (gpu,) = translate_files([article], tmp_path / "gpu", RunOptions(glossary=None, device="cuda"))
+    assert polib.pofile(str(cpu.po)).metadata["X-MT-Settings"] == "engine=torch;beams=4;quantize=int8"
+    assert polib.pofile(str(gpu.po)).metadata["X-MT-Settings"] == "engine=torch;beams=4;quantize=cuda-half"

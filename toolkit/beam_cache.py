@@ -10,8 +10,12 @@ of beam-4 decoding on the exact opus-mt architecture (torch profiler, issue 6). 
 - the cross-attention keys/values (the encoder's, the same for every beam of a text; beams never
   move between texts) are never reordered.
 
-Values are the same numbers as with ``DynamicCache`` in the same positions, so drafts are
-identical (tests/test_engine_torch.py). Imports transformers: import this only with a model.
+The self-attention values are the same numbers as ``DynamicCache``'s. Skipping the cross-attention
+reorder is exact when every beam row of a text holds the same encoder keys/values: always with the
+int8 layers (each row is computed alone), but not always in float32, where a CPU matrix multiply
+over few rows may round identical rows differently (≈ 1e-7). There a score can move by that much,
+and a draft could only change at an exact tie (none seen: tests/test_engine_torch.py,
+tests/test_beam_cache.py). Imports transformers: import this only with a model.
 """
 from __future__ import annotations
 

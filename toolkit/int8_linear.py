@@ -52,9 +52,11 @@ class Int8Linear(torch.nn.Module):
         scale_x = x2.abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / _QMAX
         qx = torch.round(x2 / scale_x).to(torch.int8)
         acc = torch._int_mm(qx, self.qweight.t() if self._wide else self.qweight)
-        y = (acc * self.scale_w).mul_(scale_x)
+        # Scales stay float32 even if the module was cast (.half()): int32 sums reach millions,
+        # which overflow float16. .float() is free when they already are.
+        y = (acc * self.scale_w.float()).mul_(scale_x)
         if self.bias is not None:
-            y.add_(self.bias)
+            y.add_(self.bias.float())
         return y.to(x.dtype).reshape(*shape[:-1], self.out_features)
 
     def extra_repr(self) -> str:

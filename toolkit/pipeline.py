@@ -131,7 +131,10 @@ def _settings(options: RunOptions) -> str:
     from toolkit.translate import resolve_engine
 
     engine = resolve_engine(options.model, options.engine)
-    quantize = f";quantize={_quantize(options)}" if engine == "torch" else ""
+    # CUDA runs in half precision whatever --quantize says. With --device auto the device is not
+    # known before the model loads (torch is not imported for a run served from the TM).
+    precision = "cuda-half" if options.device == "cuda" else _quantize(options)
+    quantize = f";quantize={precision}" if engine == "torch" else ""
     return f"engine={engine};beams={options.beams}{quantize}"
 
 
