@@ -157,6 +157,12 @@ def test_b04_same_msgid_with_distinct_msgctxt_is_accepted_duplicates_rejected(tm
     with pytest.raises(FormatError, match="duplicate"):
         write_po(tmp_path / "bad.po", [Unit(same), Unit(same)], po_header())
     assert not (tmp_path / "bad.po").exists()
+    # Entries are written one by one; a defect found late leaves the earlier file and no temporary.
+    before = (tmp_path / "ok.po").read_bytes()
+    with pytest.raises(FormatError, match="duplicate"):
+        write_po(tmp_path / "ok.po", [Unit(f"Câu {n}.") for n in range(500)] + [Unit("Câu 7.")], po_header())
+    assert (tmp_path / "ok.po").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.po"]
 
 
 @pytest.mark.parametrize("msgid,draft,expected", [
