@@ -71,9 +71,8 @@ def test_output_cap_is_per_text_and_flagged(beam_engine, monkeypatch):
 def test_int8_is_the_cpu_default_and_stays_close_to_float32(tiny_model_dir, seed_article):
     import sacrebleu
 
-    from toolkit.testing.marian_builder import sentence_lines
-
     from toolkit.int8_linear import Int8Linear
+    from toolkit.testing.marian_builder import sentence_lines
 
     int8 = TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=1)
     fp32 = TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=1, quantize="none")
