@@ -127,3 +127,21 @@ def test_passing_the_converted_folder_as_the_model_names_the_checkpoint(ct2_mode
     model, int8, _ = ct2_model
     with pytest.raises(ModelUnavailableError, match=f"is a CTranslate2 model.*--model {model}"):
         resolve_model(str(int8))
+
+
+def test_cpu_calls_hold_at_most_32_beam_rows(ct2_model, monkeypatch):
+    import toolkit.engine_ct2 as ec
+
+    model, int8, _ = ct2_model
+    engine = CT2MarianEngine(str(model), device="cpu", beams=4, ct2_dir=int8)
+    sizes = []
+
+    class Spy:
+        def translate_batch(self, batch, **kw):
+            sizes.append(len(batch))
+            return real.translate_batch(batch, **kw)
+
+    real, engine.translator = engine.translator, Spy()
+    out = engine.generate([f"Câu {n}." for n in range(20)])
+    assert len(out) == 20 and all(out)
+    assert sizes == [ec.CPU_BATCH_ROWS // 4] * 2 + [20 - 2 * (ec.CPU_BATCH_ROWS // 4)]

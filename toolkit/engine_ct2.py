@@ -36,10 +36,13 @@ _PREFERENCE = ("int8", "int8_float32", "int16", "float32", "int8_float16", "int8
 CT2_DIR_PREFIX = "ctranslate2-"
 EOS = "</s>"
 
-# Padded source tokens per translate_batch call. Chosen by bench/bench_translate.py on 2 CPU cores
-# at beam 4 (see bench/README.md); on CUDA larger batches pay off.
-CPU_BATCH_TOKENS = 512
+# Padded source tokens per translate_batch call; on CUDA larger batches pay off.
+CPU_BATCH_TOKENS = 1024
 CUDA_BATCH_TOKENS = 8192
+# Decoder rows (texts × beams) per call on CPU. Bare CTranslate2 at beam 4 on 2 cores ran fastest
+# with 8 texts (32 rows): 16 texts and 4–6 texts (our earlier 512-token budget) were 10–25 % slower
+# (issue 6; bench/README.md).
+CPU_BATCH_ROWS = 32
 
 
 def default_ct2_dir(checkpoint: Path, quantization: str) -> Path:
@@ -131,7 +134,8 @@ class CT2MarianEngine:
             come from the checkpoint, the weights from its converted copy.
         device: ``"auto"`` (CUDA if CTranslate2 sees a GPU), ``"cpu"`` or ``"cuda"``.
         beams: beam size (1 = greedy); CTranslate2's default of 2 is never used.
-        max_batch_tokens: padded source tokens per ``translate_batch`` call; default by device.
+        max_batch_tokens: padded source tokens per ``translate_batch`` call; default by device. On
+            CPU a call also holds at most ``CPU_BATCH_ROWS // beams`` texts.
         ct2_dir: converted model folder; default :func:`converted_model_for`.
         compute_type: CTranslate2 compute type; ``"default"`` keeps the converted weight type.
         threads: intra-op threads on CPU (default: all cores); one translator replica.
@@ -211,7 +215,8 @@ class CT2MarianEngine:
         pieces = self._pieces(texts)
         lengths = [len(p) for p in pieces]
         results: list[list[Hypothesis]] = [[] for _ in texts]
-        for batch in plan_batches(lengths, self.max_batch_tokens):
+        max_texts = max(1, CPU_BATCH_ROWS // self.beams) if self.device == "cpu" else 64
+        for batch in plan_batches(lengths, self.max_batch_tokens, max_texts):
             cap = output_cap(max(lengths[i] for i in batch), self.max_output_tokens)
             out = self.translator.translate_batch(
                 [pieces[i] for i in batch], beam_size=self.beams, num_hypotheses=n_best,

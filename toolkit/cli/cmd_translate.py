@@ -22,7 +22,8 @@ from toolkit.model_source import DEFAULT_MODEL
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @click.option("--beams", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam size (1 = greedy).")
 @click.option("--max-batch-tokens", "--batch-size", "max_batch_tokens", type=click.IntRange(1), default=None,
-              help="Batch size in padded source tokens (default: 512 on CPU, 8192 on CUDA).")
+              help="Batch size in padded source tokens (default on CPU: 512 torch, 1024 ct2 "
+                   "with at most 32 beam rows; 8192 on CUDA).")
 @click.option("--quantize", type=click.Choice(["int8", "bf16", "none"]), default=None,
               help="CPU precision of the torch engine: int8 (default; int8 weights, per-row int8 "
                    "activations, batch-invariant), bf16, or none (exact float32). CUDA always uses "
