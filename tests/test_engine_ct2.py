@@ -73,7 +73,7 @@ def test_no_converted_model_fails_with_how_to_fix(tiny_model_dir, tmp_path):
 
 def test_n_best_with_scores_best_first_in_input_order(ct2_model):
     model, int8, _ = ct2_model
-    engine = CT2MarianEngine(str(model), device="cpu", beams=4, ct2_dir=int8)
+    engine = CT2MarianEngine(str(model), device="cpu", beams=4, ct2_dir=int8, scores=True)
     assert "engine=ct2" in engine.settings and "int8" in engine.settings
     out = engine.generate(TEXTS, n_best=3)
     assert [len(h) for h in out] == [3, 3, 3]
@@ -81,6 +81,9 @@ def test_n_best_with_scores_best_first_in_input_order(ct2_model):
         scores = [h.score for h in hyps]
         assert scores == sorted(scores, reverse=True) and all(s < 0 for s in scores)
     assert [h.text for h in out[1]] == [h.text for h in engine.generate([TEXTS[1]], n_best=3)[0]]
+    unscored = CT2MarianEngine(str(model), device="cpu", beams=4, ct2_dir=int8).generate(TEXTS, n_best=3)
+    assert [[h.text for h in x] for x in unscored] == [[h.text for h in x] for x in out]  # same order
+    assert {h.score for x in unscored for h in x} == {0.0}
 
 
 def test_same_token_counts_and_greedy_drafts_as_the_torch_engine(ct2_model):

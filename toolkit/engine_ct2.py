@@ -139,6 +139,9 @@ class CT2MarianEngine:
         ct2_dir: converted model folder; default :func:`converted_model_for`.
         compute_type: CTranslate2 compute type; ``"default"`` keeps the converted weight type.
         threads: intra-op threads on CPU (default: all cores); one translator replica.
+        scores: return CTranslate2's length-normalised log-probabilities. Off by default, as in
+            the torch engine (hypotheses are best first either way; ``score`` is then 0.0):
+            ``return_scores`` measured ≈ 4 % slower in-process (issue 6).
 
     Raises:
         ModelUnavailableError: no converted model (the message says how to make one).
@@ -148,7 +151,8 @@ class CT2MarianEngine:
     name = "ct2"
 
     def __init__(self, model: str, *, device: str = "auto", beams: int = 4, max_batch_tokens: int | None = None,
-                 ct2_dir: str | Path | None = None, compute_type: str = "default", threads: int | None = None):
+                 ct2_dir: str | Path | None = None, compute_type: str = "default", threads: int | None = None,
+                 scores: bool = False):
         try:
             import ctranslate2
         except ImportError:
@@ -178,6 +182,7 @@ class CT2MarianEngine:
         self.target_spm = spm.SentencePieceProcessor(model_file=str(checkpoint / "target.spm"))
         self.device = device
         self.beams = max(1, int(beams))
+        self.scores = scores
         self.model_id = model
         self.path = path
         self.quantization = path.name[len(CT2_DIR_PREFIX):] if path.name.startswith(CT2_DIR_PREFIX) else compute_type
@@ -204,7 +209,7 @@ class CT2MarianEngine:
 
         Same contract as :meth:`toolkit.engine_torch.TorchMarianEngine.generate`: per text, in input
         order, up to ``n_best`` hypotheses, best first, with CTranslate2's length-normalised
-        log-probability as score; a hypothesis that hit the output cap (no ``</s>`` produced) is
+        log-probability as score when ``scores`` is on (else 0.0); a hypothesis that hit the output cap (no ``</s>`` produced) is
         flagged ``"mt-check:length-cap"``. The cap is per ``translate_batch`` call (CTranslate2 has
         no per-example limit), so the call uses the batch's longest source and a hypothesis that ran
         past its own text's cap is cut there: for greedy decoding that is exactly what translating
@@ -221,12 +226,12 @@ class CT2MarianEngine:
             out = self.translator.translate_batch(
                 [pieces[i] for i in batch], beam_size=self.beams, num_hypotheses=n_best,
                 length_penalty=1.0, no_repeat_ngram_size=no_repeat_ngram_size,
-                max_input_length=0, max_decoding_length=cap, return_scores=True, return_end_token=True,
+                max_input_length=0, max_decoding_length=cap, return_scores=self.scores, return_end_token=True,
                 max_batch_size=0, batch_type="tokens",
             )
             for i, res in zip(batch, out):
                 own_cap = output_cap(lengths[i], self.max_output_tokens)
-                for tokens, score in zip(res.hypotheses, res.scores):
+                for tokens, score in zip(res.hypotheses, res.scores if self.scores else [0.0] * len(res.hypotheses)):
                     capped = not tokens or tokens[-1] != EOS or len(tokens) > own_cap
                     body = [t for t in tokens if t != EOS]
                     if capped:  # cut at the text's own cap, as if translated alone (b20); the
