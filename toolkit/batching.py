@@ -24,7 +24,11 @@ def output_cap(source_tokens: int, max_output_tokens: int = 512) -> int:
     return max(1, min(max_output_tokens, int(source_tokens * OUTPUT_CAP_RATIO) + OUTPUT_CAP_SLACK_TOKENS))
 
 
-def plan_batches(lengths: Sequence[int], max_batch_tokens: int, max_batch_size: int = 64) -> list[list[int]]:
+MAX_BATCH_SIZE = 64  # items per batch when the caller sets no tighter cap
+
+
+def plan_batches(lengths: Sequence[int], max_batch_tokens: int, max_batch_size: int = MAX_BATCH_SIZE
+                 ) -> list[list[int]]:
     """Group item indices into batches, longest first, within a padded-token budget.
 
     Args:

@@ -23,7 +23,7 @@ import warnings
 from pathlib import Path
 from typing import Sequence
 
-from toolkit.batching import output_cap, plan_batches
+from toolkit.batching import MAX_BATCH_SIZE, output_cap, plan_batches
 from toolkit.errors import ModelUnavailableError, UsageError
 from toolkit.model_source import WEIGHT_FILES, resolve_model
 from toolkit.types import Hypothesis
@@ -209,8 +209,8 @@ class CT2MarianEngine:
 
         Same contract as :meth:`toolkit.engine_torch.TorchMarianEngine.generate`: per text, in input
         order, up to ``n_best`` hypotheses, best first, with CTranslate2's length-normalised
-        log-probability as score when ``scores`` is on (else 0.0); a hypothesis that hit the output cap (no ``</s>`` produced) is
-        flagged ``"mt-check:length-cap"``. The cap is per ``translate_batch`` call (CTranslate2 has
+        log-probability as score when ``scores`` is on (else 0.0); a hypothesis that hit the
+        output cap (no ``</s>`` produced) is flagged ``"mt-check:length-cap"``. The cap is per ``translate_batch`` call (CTranslate2 has
         no per-example limit), so the call uses the batch's longest source and a hypothesis that ran
         past its own text's cap is cut there: for greedy decoding that is exactly what translating
         the text alone gives (b20); batches are length-sorted, which keeps the wasted steps few.
@@ -220,7 +220,7 @@ class CT2MarianEngine:
         pieces = self._pieces(texts)
         lengths = [len(p) for p in pieces]
         results: list[list[Hypothesis]] = [[] for _ in texts]
-        max_texts = max(1, CPU_BATCH_ROWS // self.beams) if self.device == "cpu" else 64
+        max_texts = max(1, CPU_BATCH_ROWS // self.beams) if self.device == "cpu" else MAX_BATCH_SIZE
         for batch in plan_batches(lengths, self.max_batch_tokens, max_texts):
             cap = output_cap(max(lengths[i] for i in batch), self.max_output_tokens)
             out = self.translator.translate_batch(
@@ -231,7 +231,8 @@ class CT2MarianEngine:
             )
             for i, res in zip(batch, out):
                 own_cap = output_cap(lengths[i], self.max_output_tokens)
-                for tokens, score in zip(res.hypotheses, res.scores if self.scores else [0.0] * len(res.hypotheses)):
+                scores = res.scores if self.scores else [0.0] * len(res.hypotheses)
+                for tokens, score in zip(res.hypotheses, scores):
                     capped = not tokens or tokens[-1] != EOS or len(tokens) > own_cap
                     body = [t for t in tokens if t != EOS]
                     if capped:  # cut at the text's own cap, as if translated alone (b20); the
