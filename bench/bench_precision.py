@@ -25,21 +25,21 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 def _lines() -> list[str]:
     from bench_translate import bench_sentences  # same seed article, same cutting
-    from toolkit.mt_checks import has_letters
+    from toolkit.mt.checks import has_letters
 
     b20 = [ln for ln in B20.read_text(encoding="utf-8").splitlines() if has_letters(ln)]
     return b20 + bench_sentences(16)
 
 
 def _engines(model: Path, beams: int):
-    from toolkit.engine_torch import TorchMarianEngine
+    from toolkit.mt.engine_torch import TorchMarianEngine
 
     for q in ("none", "int8", "bf16"):
         yield f"torch {q if q != 'none' else 'fp32'}", TorchMarianEngine(str(model), device="cpu", beams=beams,
                                                                         quantize=q)
     if importlib.util.find_spec("ctranslate2") is None:
         return
-    from toolkit.engine_ct2 import CT2MarianEngine, convert_model
+    from toolkit.mt.engine_ct2 import CT2MarianEngine, convert_model
 
     for quantization in ("float32", "int8"):
         out = convert_model(str(model), quantization=quantization, force=True)

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from toolkit.segment import iter_segments_from_file, segment_text
+from toolkit.segment.segmenter import iter_segments_from_file, segment_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -54,8 +54,8 @@ BARE_BATCH_SIZES = (8, 16)
 
 def bench_sentences(n: int) -> list[str]:
     """The first ``n`` sentences of the seed article: segments with letters, cut at ', ' to ≤ 60 syllables."""
-    from toolkit.mt_checks import has_letters
-    from toolkit.segment import segment_text
+    from toolkit.mt.checks import has_letters
+    from toolkit.segment.segmenter import segment_text
 
     out: list[str] = []
     for seg in segment_text(SEED.read_text(encoding="utf-8")):
@@ -77,7 +77,7 @@ def build_model(path: Path) -> Path:
         return path
     from safetensors.torch import load_file, save_file
 
-    from toolkit.engine_ct2 import convert_model
+    from toolkit.mt.engine_ct2 import convert_model
     from toolkit.testing.marian_builder import SAMPLE_EN, build_marian_checkpoint, sentence_lines
 
     vi = sentence_lines(SEED.read_text(encoding="utf-8"))
@@ -100,7 +100,7 @@ def _rss_mb() -> float:
 
 
 def _force_caps() -> None:
-    import toolkit.batching as batching
+    import toolkit.mt.batching as batching
 
     batching.OUTPUT_CAP_RATIO = OUTPUT_RATIO
     batching.OUTPUT_CAP_SLACK_TOKENS = 0
@@ -109,7 +109,7 @@ def _force_caps() -> None:
 def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Path) -> dict:
     """Run one variant in this process; returns its measurements."""
     _force_caps()
-    from toolkit.batching import output_cap
+    from toolkit.mt.batching import output_cap
 
     threads = os.cpu_count() or 1
     result: dict = {"variant": variant}
@@ -135,7 +135,7 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
         naive(sentences)
         result["seconds"] = time.perf_counter() - t0
     elif variant in ("torch", "torch-bf16", "torch-fp32"):
-        from toolkit.engine_torch import TorchMarianEngine
+        from toolkit.mt.engine_torch import TorchMarianEngine
 
         engine = TorchMarianEngine(str(model), device="cpu", beams=beams,
                                    quantize={"torch-fp32": "none", "torch-bf16": "bf16"}.get(variant, "int8"))
@@ -160,7 +160,7 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
                                max_decoding_length=output_cap(max(map(len, chunk))))
         result["seconds"] = time.perf_counter() - t0
     elif variant == "ct2":
-        from toolkit.engine_ct2 import CT2MarianEngine
+        from toolkit.mt.engine_ct2 import CT2MarianEngine
 
         engine = CT2MarianEngine(str(model), device="cpu", beams=beams)
         engine.generate(sentences[:1])  # warm-up
@@ -168,7 +168,7 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
         engine.generate(sentences)
         result["seconds"] = time.perf_counter() - t0
     elif variant in ("tm-first", "tm-rerun"):
-        from toolkit.pipeline import RunOptions, translate_files
+        from toolkit.workflow.pipeline import RunOptions, translate_files
 
         article, out = tmp / "article.txt", tmp / "out"
         if variant == "tm-first":
@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             run("tm-rerun")
 
     _force_caps()
-    from toolkit.batching import output_cap
+    from toolkit.mt.batching import output_cap
     import sentencepiece as spm
 
     sp = spm.SentencePieceProcessor(model_file=str(args.model / "source.spm"))

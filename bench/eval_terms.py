@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit.glossary import Glossary  # noqa: E402
-from toolkit.terms import STRATEGIES, draft_segments, summarize  # noqa: E402
+from toolkit.terms.termbase import Glossary  # noqa: E402
+from toolkit.terms.enforce import STRATEGIES, draft_segments, summarize  # noqa: E402
 from toolkit.types import Hypothesis  # noqa: E402
 
 WORD = re.compile(r"\w+")
@@ -91,7 +91,7 @@ def per_text(fn):
 
 
 def seed_sentences() -> list[str]:
-    from toolkit.segment import segment_text
+    from toolkit.segment.segmenter import segment_text
 
     text = (ROOT / "seeds" / "000_94a404d477b589ad.txt").read_text(encoding="utf-8")
     return [s.text for s in segment_text(text) if any(c.isalpha() for c in s.text)]
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     sources = seed_sentences()
     behaviours = {k: per_text(v) for k, v in BEHAVIOURS.items()}
     if args.model:
-        from toolkit.translate import Translator, load_engine
+        from toolkit.mt.translator import Translator, load_engine
 
         behaviours[f"model:{Path(args.model).name}"] = Translator(load_engine(args.model)).translate
     rows = []
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{s['repaired']:>5}{s['flagged']:>5}{s['warnings']:>5}{s['usage_rate'] * 100:>7.1f}%"
                   f"{tr.calls:>6}{tr.texts:>6}{bare['usage_rate'] * 100:>13.1f}%")
     if args.json:
-        from toolkit.fileio import atomic_write_text
+        from toolkit.text.files import atomic_write_text
 
         atomic_write_text(args.json, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     return 0

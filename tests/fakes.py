@@ -12,7 +12,7 @@ from toolkit.types import Hypothesis
 
 
 class EchoEngine:
-    """Engine protocol (toolkit.translate.Engine) that returns its input.
+    """Engine protocol (toolkit.mt.translator.Engine) that returns its input.
 
     Args:
         max_input_tokens: the pretend position limit; tokens are whitespace words + ``</s>``.

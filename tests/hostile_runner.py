@@ -2,7 +2,7 @@
 
 Usage: ``python tests/hostile_runner.py translate ARTICLE... -o OUT --model echo``
 
-``toolkit.translate.load_engine`` is replaced by :class:`fakes.EchoEngine`, so the CLI, pipeline,
+``toolkit.mt.translator.load_engine`` is replaced by :class:`fakes.EchoEngine`, so the CLI, pipeline,
 atomic writes and exit codes run for real in their own process (which a test can kill) without a
 model. Environment variables, read only here:
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import toolkit.translate  # noqa: E402
+import toolkit.mt.translator  # noqa: E402
 from fakes import EchoEngine  # noqa: E402
 from toolkit.cli.app import main  # noqa: E402
 
@@ -51,7 +51,7 @@ def _engine_factory():
     return RecordingEchoEngine(rewrite=rewrite)
 
 
-toolkit.translate.load_engine = lambda model, **kwargs: _engine_factory()
+toolkit.mt.translator.load_engine = lambda model, **kwargs: _engine_factory()
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

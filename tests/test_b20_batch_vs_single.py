@@ -20,8 +20,8 @@ pytestmark = pytest.mark.slow
 
 def _lines() -> list[str]:
     """The b20 lines with letters and the first 16 seed-article segments (20 lines of 2–70 words)."""
-    from toolkit.mt_checks import has_letters
-    from toolkit.segment import segment_text
+    from toolkit.mt.checks import has_letters
+    from toolkit.segment.segmenter import segment_text
 
     lines = [ln for ln in CASE.read_text(encoding="utf-8").splitlines() if has_letters(ln)]  # not "1." (b08)
     seed = [s.text for s in segment_text(SEED.read_text(encoding="utf-8")) if has_letters(s.text)]
@@ -38,7 +38,7 @@ def _alone_and_batched(engine):
 
 @pytest.mark.parametrize("beams,quantize", [(1, "int8"), (4, "int8"), (1, "none"), (4, "none")])
 def test_torch_engine_drafts_are_batch_invariant(tiny_model_dir, beams, quantize):
-    from toolkit.engine_torch import TorchMarianEngine
+    from toolkit.mt.engine_torch import TorchMarianEngine
 
     engine = TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=beams, scores=True, quantize=quantize)
     batched, alone = _alone_and_batched(engine)
@@ -49,7 +49,7 @@ def test_torch_engine_drafts_are_batch_invariant(tiny_model_dir, beams, quantize
 @pytest.mark.parametrize("quantization", ["int8", "float32"])
 def test_ct2_engine_greedy_drafts_are_batch_invariant(tiny_model_dir, tmp_path, quantization):
     pytest.importorskip("ctranslate2")
-    from toolkit.engine_ct2 import CT2MarianEngine, convert_model
+    from toolkit.mt.engine_ct2 import CT2MarianEngine, convert_model
 
     import shutil
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from toolkit.batching import output_cap, plan_batches
+from toolkit.mt.batching import output_cap, plan_batches
 
 
 @given(st.lists(st.integers(1, 600), max_size=60), st.integers(1, 2048), st.integers(1, 64))

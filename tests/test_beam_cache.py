@@ -7,7 +7,7 @@ torch = pytest.importorskip("torch")
 
 from transformers.cache_utils import DynamicLayer, EncoderDecoderCache  # noqa: E402
 
-from toolkit.beam_cache import BeamCache, BeamLayer, beam_cache  # noqa: E402
+from toolkit.mt.beam_cache import BeamCache, BeamLayer, beam_cache  # noqa: E402
 
 ROWS, HEADS, DIM = 6, 2, 4
 

@@ -12,7 +12,7 @@ import pytest
 
 from toolkit.cli import main
 from toolkit.formats.tsv import read_units_tsv
-from toolkit.segment import segment_text
+from toolkit.segment.segmenter import segment_text
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("ctranslate2")
 
-from toolkit.engine_ct2 import CT2MarianEngine, convert_model, converted_model_for  # noqa: E402
+from toolkit.mt.engine_ct2 import CT2MarianEngine, convert_model, converted_model_for  # noqa: E402
 from toolkit.errors import ModelUnavailableError  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -49,7 +49,7 @@ def test_convert_writes_next_to_the_checkpoint_and_auto_finds_it(ct2_model):
     model, int8, _ = ct2_model
     assert (int8 / "model.bin").is_file()
     assert converted_model_for(str(model)) == int8  # int8 preferred over float32
-    from toolkit.translate import load_engine
+    from toolkit.mt.translator import load_engine
 
     assert isinstance(load_engine(str(model), engine="auto", device="cpu"), CT2MarianEngine)
     assert load_engine(str(model), engine="torch", device="cpu").name == "torch"
@@ -87,7 +87,7 @@ def test_n_best_with_scores_best_first_in_input_order(ct2_model):
 
 
 def test_same_token_counts_and_greedy_drafts_as_the_torch_engine(ct2_model):
-    from toolkit.engine_torch import TorchMarianEngine
+    from toolkit.mt.engine_torch import TorchMarianEngine
 
     model, _, f32 = ct2_model
     ct2 = CT2MarianEngine(str(model), device="cpu", beams=1, ct2_dir=f32)
@@ -98,7 +98,7 @@ def test_same_token_counts_and_greedy_drafts_as_the_torch_engine(ct2_model):
 
 
 def test_length_cap_is_flagged_and_cut_per_text(ct2_model, monkeypatch):
-    import toolkit.batching as batching
+    import toolkit.mt.batching as batching
 
     model, int8, _ = ct2_model
     monkeypatch.setattr(batching, "OUTPUT_CAP_RATIO", 0.0)
@@ -111,7 +111,7 @@ def test_length_cap_is_flagged_and_cut_per_text(ct2_model, monkeypatch):
 
 def test_quantize_is_refused_when_the_run_would_use_ctranslate2(ct2_model, tmp_path):
     from toolkit.errors import UsageError
-    from toolkit.pipeline import RunOptions, translate_files
+    from toolkit.workflow.pipeline import RunOptions, translate_files
 
     model, _, _ = ct2_model
     article = tmp_path / "a.txt"
@@ -125,7 +125,7 @@ def test_quantize_is_refused_when_the_run_would_use_ctranslate2(ct2_model, tmp_p
 
 
 def test_passing_the_converted_folder_as_the_model_names_the_checkpoint(ct2_model):
-    from toolkit.model_source import resolve_model
+    from toolkit.mt.model_source import resolve_model
 
     model, int8, _ = ct2_model
     with pytest.raises(ModelUnavailableError, match=f"is a CTranslate2 model.*--model {model}"):
@@ -133,7 +133,7 @@ def test_passing_the_converted_folder_as_the_model_names_the_checkpoint(ct2_mode
 
 
 def test_cpu_calls_hold_at_most_32_beam_rows(ct2_model, monkeypatch):
-    import toolkit.engine_ct2 as ec
+    import toolkit.mt.engine_ct2 as ec
 
     model, int8, _ = ct2_model
     engine = CT2MarianEngine(str(model), device="cpu", beams=4, ct2_dir=int8)

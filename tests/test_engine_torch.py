@@ -5,7 +5,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from toolkit.engine_torch import TorchMarianEngine  # noqa: E402
+from toolkit.mt.engine_torch import TorchMarianEngine  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +47,7 @@ def test_n_best_hypotheses_are_scored_best_first_in_input_order(beam_engine):
 
 
 def test_beam_cache_gives_the_drafts_of_transformers_dynamic_cache(beam_engine, monkeypatch):
-    import toolkit.engine_torch as et
+    import toolkit.mt.engine_torch as et
     from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 
     fast = beam_engine.generate(TEXTS, n_best=2)
@@ -58,7 +58,7 @@ def test_beam_cache_gives_the_drafts_of_transformers_dynamic_cache(beam_engine, 
 
 
 def test_output_cap_is_per_text_and_flagged(beam_engine, monkeypatch):
-    import toolkit.batching as batching
+    import toolkit.mt.batching as batching
 
     monkeypatch.setattr(batching, "OUTPUT_CAP_RATIO", 0.0)
     monkeypatch.setattr(batching, "OUTPUT_CAP_SLACK_TOKENS", 3)
@@ -71,7 +71,7 @@ def test_output_cap_is_per_text_and_flagged(beam_engine, monkeypatch):
 def test_int8_is_the_cpu_default_and_stays_close_to_float32(tiny_model_dir, seed_article):
     import sacrebleu
 
-    from toolkit.int8_linear import Int8Linear
+    from toolkit.mt.int8_linear import Int8Linear
     from toolkit.testing.marian_builder import sentence_lines
 
     int8 = TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=1)

@@ -9,7 +9,7 @@ from lxml import etree
 
 from toolkit.cli import main
 from toolkit.errors import FormatError
-from toolkit.export import export_po, read_pairs_tsv
+from toolkit.workflow.export import export_po, read_pairs_tsv
 from toolkit.formats.moses import read_moses
 from toolkit.formats.po import po_header, write_po
 from toolkit.formats.tmx import read_tmx

@@ -12,7 +12,7 @@ import pytest
 
 from toolkit.cli import main
 from toolkit.errors import GlossaryError
-from toolkit.glossary import Glossary, lint_glossary
+from toolkit.terms.termbase import Glossary, lint_glossary
 from toolkit.types import TermType
 
 DATA = Path(__file__).resolve().parent / "data" / "glossary"

@@ -171,7 +171,7 @@ def test_output_names_derived_from_input_names_stay_in_the_output_folder(tmp_pat
 
 
 def test_atomic_writes_get_ordinary_permissions_and_keep_a_replaced_files_mode(tmp_path):
-    from toolkit.fileio import atomic_write_text
+    from toolkit.text.files import atomic_write_text
 
     umask = os.umask(0o022)
     try:
@@ -186,7 +186,7 @@ def test_atomic_writes_get_ordinary_permissions_and_keep_a_replaced_files_mode(t
 
 def test_atomic_write_into_a_missing_folder_names_the_file_not_the_temp_file(tmp_path):
     from toolkit.errors import OutputError
-    from toolkit.fileio import atomic_write_text
+    from toolkit.text.files import atomic_write_text
 
     with pytest.raises(OutputError, match="does not exist") as info:
         atomic_write_text(tmp_path / "nope" / "a.po", "x")

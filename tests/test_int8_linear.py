@@ -5,7 +5,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from toolkit.int8_linear import Int8Linear, quantize_linears  # noqa: E402
+from toolkit.mt.int8_linear import Int8Linear, quantize_linears  # noqa: E402
 
 
 def _layer(in_f=64, out_f=48, bias=True, seed=0):

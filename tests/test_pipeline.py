@@ -8,12 +8,12 @@ from pathlib import Path
 import polib
 import pytest
 
-import toolkit.translate
+import toolkit.mt.translator
 from fakes import EchoEngine
 from toolkit.errors import GlossaryError, UsageError
 from toolkit.formats.tsv import read_units_tsv
-from toolkit.pipeline import COPIED_NOTE, REPORT_NAME, RunOptions, output_stem, segment_contexts, translate_files
-from toolkit.segment import segment_text
+from toolkit.workflow.pipeline import COPIED_NOTE, REPORT_NAME, RunOptions, output_stem, segment_contexts, translate_files
+from toolkit.segment.segmenter import segment_text
 
 DATA = Path(__file__).parent / "data" / "pipeline"
 
@@ -27,7 +27,7 @@ def echo(monkeypatch):
         engine.loads = getattr(engine, "loads", 0) + 1
         return engine
 
-    monkeypatch.setattr(toolkit.translate, "load_engine", fake_load_engine)
+    monkeypatch.setattr(toolkit.mt.translator, "load_engine", fake_load_engine)
     return engine
 
 
@@ -90,7 +90,7 @@ def test_b04_repeated_sentences_stay_separate_entries(echo, tmp_path):
 
 def test_b09_split_segment_is_fuzzy_with_a_comment_naming_the_chunks(monkeypatch, tmp_path):
     engine = EchoEngine(max_input_tokens=150)
-    monkeypatch.setattr(toolkit.translate, "load_engine", lambda model, **kw: engine)
+    monkeypatch.setattr(toolkit.mt.translator, "load_engine", lambda model, **kw: engine)
     (r,) = translate_files([DATA / "b09_article.txt"], tmp_path, RunOptions(glossary=None))
     entry = next(e for e in live_entries(r.po) if e.msgid.startswith("Danh sách"))
     assert entry.fuzzy
@@ -105,7 +105,7 @@ def test_unchanged_rerun_loads_no_model_and_rewrites_nothing(echo, seed_article,
     def no_model(*a, **k):
         raise AssertionError("the model was loaded on an unchanged re-run")
 
-    toolkit.translate.load_engine = no_model  # restored by the echo fixture's monkeypatch
+    toolkit.mt.translator.load_engine = no_model  # restored by the echo fixture's monkeypatch
     (again,) = translate_files([seed_article], tmp_path)
     assert again.status == "up-to-date" and again.translated == 0
     assert (again.po.read_bytes(), again.tsv.read_bytes()) == before
@@ -206,7 +206,7 @@ def test_msgctxt_is_stable_when_a_sentence_is_inserted_before(echo, tmp_path):
 
 def test_rerun_keeps_reviewer_header_fields_and_reports_flags_still_open(monkeypatch, tmp_path):
     engine = EchoEngine(rewrite=lambda text, _: "no no no no no no no no")   # every draft loops
-    monkeypatch.setattr(toolkit.translate, "load_engine", lambda model, **kw: engine)
+    monkeypatch.setattr(toolkit.mt.translator, "load_engine", lambda model, **kw: engine)
     article = tmp_path / "a.txt"
     article.write_text("Câu một.\n\nCâu hai.\n", encoding="utf-8")
     (r,) = translate_files([article], tmp_path / "out", RunOptions(glossary=None))
@@ -223,7 +223,7 @@ def test_rerun_keeps_reviewer_header_fields_and_reports_flags_still_open(monkeyp
 
 
 def test_lines_of_one_paragraph_are_marked_so_render_keeps_them_apart(echo, tmp_path):
-    from toolkit.render import render_po
+    from toolkit.workflow.render import render_po
 
     article = tmp_path / "a.txt"
     article.write_text("Thứ Tư, 28/2/2024\nTin mới nhất\n\nCâu một. Câu hai.\n", encoding="utf-8")
@@ -233,9 +233,9 @@ def test_lines_of_one_paragraph_are_marked_so_render_keeps_them_apart(echo, tmp_
 
 
 def test_interrupted_long_article_resumes_from_the_drafts_already_committed(echo, monkeypatch, tmp_path):
-    import toolkit.pipeline
+    import toolkit.workflow.pipeline
 
-    monkeypatch.setattr(toolkit.pipeline, "DRAFT_CHUNK_SEGMENTS", 4)
+    monkeypatch.setattr(toolkit.workflow.pipeline, "DRAFT_CHUNK_SEGMENTS", 4)
     article = tmp_path / "long.txt"
     article.write_text("\n".join(f"Câu số {n} nói về một việc khác." for n in range(10)) + "\n", encoding="utf-8")
     original, calls = echo.generate, []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from toolkit.cli import main
 from toolkit.formats.po import po_header, write_po
-from toolkit.render import render_po
+from toolkit.workflow.render import render_po
 from toolkit.types import Status, Unit
 
 

@@ -7,7 +7,7 @@ import subprocess
 import polib
 
 from toolkit.formats.po import po_header, read_po, write_po
-from toolkit.review import NEW_DRAFT_COMMENT, approved_sources, merge_units
+from toolkit.workflow.merge import NEW_DRAFT_COMMENT, approved_sources, merge_units
 from toolkit.types import Status, Unit
 
 S1 = "Hà Nội mưa lớn suốt đêm qua."

@@ -7,7 +7,7 @@ import sacrebleu
 from toolkit.errors import UsageError
 from toolkit.formats.po import po_header, write_po
 from toolkit.formats.tsv import write_units_tsv
-from toolkit.score import score_po
+from toolkit.workflow.score import score_po
 from toolkit.types import Status, Unit
 
 HYP = [Unit("Hà Nội mưa lớn.", "Hanoi had heavy rain.", "seg-0001", Status.FUZZY),

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import segment as segment_mod
-from toolkit.segment import segment_lines, segment_text
-from toolkit.segment_rules import GAP_CHARS, prefixes, numbering_labels
+from toolkit.segment import segmenter as segment_mod
+from toolkit.segment.segmenter import segment_lines, segment_text
+from toolkit.segment.rules import GAP_CHARS, prefixes, numbering_labels
 
 DATA = Path(__file__).resolve().parent / "data" / "segment"
 

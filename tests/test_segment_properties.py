@@ -6,8 +6,8 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.segment import segment_lines, segment_text
-from toolkit.segment_rules import GAP_CHARS
+from toolkit.segment.segmenter import segment_lines, segment_text
+from toolkit.segment.rules import GAP_CHARS
 
 # Text that exercises the rules: Vietnamese words, stops, quotes, brackets, abbreviations, numbers,
 # line breaks and blank lines, mixed with arbitrary code points (including combining marks).

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from toolkit.errors import GlossaryError
 from toolkit.formats.tbx import read_tbx, write_tbx, xml_safe
-from toolkit.glossary import Glossary, LintReport, _entry_from_row
+from toolkit.terms.termbase import Glossary, LintReport, _entry_from_row
 from toolkit.types import GlossaryEntry, TermType
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

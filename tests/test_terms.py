@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.glossary import Glossary
-from toolkit.terms import (STRATEGIES, check_translation, draft_segments, find_rendering, locate_terms, protect,
+from toolkit.terms.termbase import Glossary
+from toolkit.terms.enforce import (STRATEGIES, check_translation, draft_segments, find_rendering, locate_terms, protect,
                            restore, summarize)
 from toolkit.types import Hypothesis, TermStatus, TermType
 
@@ -68,7 +68,7 @@ def glossary() -> Glossary:
 
 @pytest.fixture(scope="module")
 def seed_sentences() -> list[str]:
-    from toolkit.segment import segment_text
+    from toolkit.segment.segmenter import segment_text
 
     return [s.text for s in segment_text(SEED.read_text(encoding="utf-8")) if any(c.isalpha() for c in s.text)]
 
@@ -220,7 +220,7 @@ def test_check_translation_for_reviewed_po(glossary):
 
 @pytest.mark.slow
 def test_seed_article_tiny_checkpoint_every_term_present_or_flagged(glossary, seed_sentences, request):
-    translate_mod = pytest.importorskip("toolkit.translate")
+    translate_mod = pytest.importorskip("toolkit.mt.translator")
     engine = translate_mod.load_engine(str(request.getfixturevalue("tiny_model_dir")), device="cpu")
     translator = translate_mod.Translator(engine)
     short = [s for s in seed_sentences if len(s) < 90 and glossary.match(s)]   # headlines, captions

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import textio
+from toolkit.text import decode as textio
 from toolkit.errors import InputError
-from toolkit.segment import iter_segments_from_file, segment_text
-from toolkit.textio import decode_text, iter_lines, read_text
+from toolkit.segment.segmenter import iter_segments_from_file, segment_text
+from toolkit.text.decode import decode_text, iter_lines, read_text
 
 DATA = Path(__file__).resolve().parent / "data" / "segment"
 VI = "Việt Nam đã được thống nhất. Người dân vui mừng.\nĐây là của ông ấy.\n"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from fakes import EchoEngine
-from toolkit.batching import plan_batches
-from toolkit.mt_checks import LoopCheck, has_letters
-from toolkit.translate import Translator
+from toolkit.mt.batching import plan_batches
+from toolkit.mt.checks import LoopCheck, has_letters
+from toolkit.mt.translator import Translator
 
 DATA = Path(__file__).parent / "data" / "pipeline"
 

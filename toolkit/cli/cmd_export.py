@@ -19,7 +19,7 @@ def export_cmd(files: tuple[str, ...], to: str, out: str, include_fuzzy: bool, f
     Languages come from the PO headers (Language, X-Source-Language); only approved entries
     (not fuzzy, non-empty, not obsolete) unless --include-fuzzy.
     """
-    from toolkit.export import export_po
+    from toolkit.workflow.export import export_po
 
     report = export_po(files, to, out, include_fuzzy=include_fuzzy, force=force)
     for warning in report.warnings:

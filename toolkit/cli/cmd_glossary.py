@@ -12,7 +12,7 @@ import click
 from toolkit.cli.app import app
 from toolkit.errors import EXIT_INPUT, FormatError
 
-from toolkit.pipeline import DEFAULT_GLOSSARY
+from toolkit.workflow.pipeline import DEFAULT_GLOSSARY
 
 
 @app.group("glossary")
@@ -32,7 +32,7 @@ def lint_cmd(files: tuple[str, ...], source_lang: str, target_lang: str) -> int:
     from pathlib import Path
 
     from toolkit.errors import UsageError
-    from toolkit.glossary import CSV_SUFFIXES, TBX_SUFFIXES, TSV_SUFFIXES, lint_glossary
+    from toolkit.terms.termbase import CSV_SUFFIXES, TBX_SUFFIXES, TSV_SUFFIXES, lint_glossary
 
     found = 0
     known = TSV_SUFFIXES + CSV_SUFFIXES + TBX_SUFFIXES
@@ -60,8 +60,8 @@ def lint_cmd(files: tuple[str, ...], source_lang: str, target_lang: str) -> int:
 @click.option("--target-lang", default="en", show_default=True, help="xml:lang of target terms (TBX).")
 def convert_cmd(src: str, dst: str, source_lang: str, target_lang: str) -> int:
     """Convert glossary SRC to DST; formats by extension (.tsv, .csv, .tbx). Warnings go to stderr."""
-    from toolkit.fileio import refuse_input_as_output
-    from toolkit.glossary import Glossary
+    from toolkit.text.files import refuse_input_as_output
+    from toolkit.terms.termbase import Glossary
 
     refuse_input_as_output(dst, [src])
     g = Glossary.load(src, source_lang, target_lang)
@@ -82,8 +82,8 @@ def check_cmd(po_file: str, glossary_path: str, check_all: bool) -> int:
     forbidden rendering are printed as PO_FILE:LINE: msgctxt: finding."""
     import polib
 
-    from toolkit.glossary import Glossary
-    from toolkit.terms import check_translation
+    from toolkit.terms.termbase import Glossary
+    from toolkit.terms.enforce import check_translation
 
     g = Glossary.load(glossary_path)
     if not Path(po_file).is_file():  # polib reports a missing file as a syntax error

@@ -7,7 +7,7 @@ import click
 
 from toolkit.cli.app import app
 
-# Kept in step with toolkit.engine_ct2.QUANTIZATIONS (not imported here: CLI start-up stays light).
+# Kept in step with toolkit.mt.engine_ct2.QUANTIZATIONS (not imported here: CLI start-up stays light).
 _QUANTIZATIONS = ["int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"]
 
 
@@ -27,7 +27,7 @@ def model_group() -> None:
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
 def convert_cmd(model: str, target: str, quantization: str, output_dir: Path | None, force: bool) -> int:
     """Convert MODEL (hub id or checkpoint folder) with CTranslate2's official converter."""
-    from toolkit.engine_ct2 import convert_model
+    from toolkit.mt.engine_ct2 import convert_model
 
     out = convert_model(model, quantization=quantization, output_dir=output_dir, force=force)
     click.echo(str(out))

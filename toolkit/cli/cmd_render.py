@@ -12,7 +12,7 @@ from toolkit.cli.app import app
 @click.option("--approved-only", is_flag=True, help="Use source text where no approved translation exists.")
 def render_cmd(file: str, out: str | None, approved_only: bool) -> int:
     """Rebuild the article from FILE: approved translations, drafts for the rest (or source text)."""
-    from toolkit.render import render_po
+    from toolkit.workflow.render import render_po
 
     text = render_po(file, out, approved_only=approved_only)
     if out is None:

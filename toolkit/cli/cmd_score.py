@@ -12,7 +12,7 @@ from toolkit.cli.app import app
 @click.option("--glossary", type=click.Path(dir_okay=False), help="Glossary for the term usage rate.")
 def score_cmd(hyp: str, ref: str, glossary: str | None) -> int:
     """Score the drafts in HYP against REF (paired by context and source text)."""
-    from toolkit.score import score_po
+    from toolkit.workflow.score import score_po
 
     r = score_po(hyp, ref, glossary)
     click.echo(f"segments\t{r.segments}")

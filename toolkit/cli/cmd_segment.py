@@ -20,7 +20,7 @@ def segment_cmd(file: str) -> int:
     The input is read as UTF-8 (BOM optional), UTF-16 with BOM or Windows-1258, normalised to NFC,
     and streamed paragraph by paragraph, so large files use little memory.
     """
-    from toolkit.segment import iter_segments_from_file
+    from toolkit.segment.segmenter import iter_segments_from_file
 
     out = click.get_text_stream("stdout")
     last_para = None

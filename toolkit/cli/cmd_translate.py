@@ -1,4 +1,4 @@
-"""``bitext translate INPUT... -o OUTDIR``: the main job (see :mod:`toolkit.pipeline`)."""
+"""``bitext translate INPUT... -o OUTDIR``: the main job (see :mod:`toolkit.workflow.pipeline`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ import click
 
 from toolkit.cli.app import app
 from toolkit.errors import EXIT_FLAGGED, EXIT_OK
-from toolkit.model_source import DEFAULT_MODEL
+from toolkit.mt.model_source import DEFAULT_MODEL
 
 
 @app.command("translate")
@@ -16,7 +16,7 @@ from toolkit.model_source import DEFAULT_MODEL
               help="Output folder for <article>.po, <article>.tsv and bitext-report.json.")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Hub id or local checkpoint folder.")
 @click.option("--glossary", type=click.Path(path_type=Path), default=None,
-              help="Term base (TSV/CSV/TBX). Default: glossary/vi-en.tsv of this toolkit.")
+              help="Term base (TSV/CSV/TBX). Default: the curated base shipped with the toolkit (glossary/vi-en.tsv in the repository).")
 @click.option("--no-glossary", is_flag=True, help="Translate without a term base.")
 @click.option("--engine", type=click.Choice(["auto", "torch", "ct2"]), default="auto", show_default=True)
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
@@ -39,7 +39,7 @@ from toolkit.model_source import DEFAULT_MODEL
 def translate_cmd(inputs, out_dir, model, glossary, no_glossary, engine, device, beams, max_batch_tokens, quantize,
                   tm_path, no_tm, update, force, strict, quiet) -> int:
     """Segment INPUT articles, draft English with MarianMT, enforce the glossary, write PO + TSV."""
-    from toolkit.pipeline import DEFAULT_GLOSSARY, RunOptions, translate_files
+    from toolkit.workflow.pipeline import DEFAULT_GLOSSARY, RunOptions, translate_files
 
     options = RunOptions(
         model=model, engine=engine, device=device, beams=beams, max_batch_tokens=max_batch_tokens,
@@ -69,8 +69,8 @@ def translate_cmd(inputs, out_dir, model, glossary, no_glossary, engine, device,
                 b.close()
     flagged = sum(r.flagged for r in results)
     if not quiet:
-        from toolkit.terms import format_summary
-        from toolkit.pipeline import REPORT_NAME
+        from toolkit.terms.enforce import format_summary
+        from toolkit.workflow.pipeline import REPORT_NAME
         import json
 
         report = json.loads((Path(out_dir) / REPORT_NAME).read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from toolkit.errors import FormatError, UsageError
-from toolkit.fileio import atomic_open
+from toolkit.text.files import atomic_open
 
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 

@@ -16,7 +16,7 @@ spaces and never re-wraps strings containing ``\\n`` (izimobil/polib#96, shared/
 every save rewrites untouched entries. :func:`format_entry` reimplements gettext's
 ``write-po.c`` ``wrap()`` (page width 79) over libunistring's UAX #14 pair table, so a file we
 write is a fixed point of ``msgcat`` even where gettext is not installed. Files are written
-atomically (:func:`toolkit.fileio.atomic_open`).
+atomically (:func:`toolkit.text.files.atomic_open`).
 
 Status mapping (once, here): empty msgstr → ``Status.NEW``; ``#, fuzzy`` → ``Status.FUZZY``;
 otherwise ``Status.TRANSLATED`` (approved). A fuzzy entry with an empty msgstr reads as FUZZY.
@@ -34,7 +34,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import polib
 
 from toolkit.errors import FormatError, InputError
-from toolkit.fileio import atomic_open, read_input_bytes
+from toolkit.text.files import atomic_open, read_input_bytes
 from toolkit.types import Status, Unit
 
 log = logging.getLogger("toolkit.formats.po")

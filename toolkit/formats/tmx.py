@@ -23,7 +23,7 @@ from typing import Mapping, Sequence
 from lxml import etree
 
 from toolkit.errors import FormatError, InputError
-from toolkit.fileio import atomic_open
+from toolkit.text.files import atomic_open
 
 log = logging.getLogger("toolkit.formats.tmx")
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from toolkit.errors import FormatError, InputError
-from toolkit.fileio import atomic_open, read_input_bytes
+from toolkit.text.files import atomic_open, read_input_bytes
 from toolkit.types import Status, Unit
 
 #: Column names of :func:`write_units_tsv`.

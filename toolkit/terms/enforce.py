@@ -32,9 +32,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from toolkit.glossary import Glossary
+from toolkit.terms.termbase import Glossary
 from toolkit.types import Draft, GlossaryEntry, Hypothesis, TermCheck, TermMatch, TermStatus, TermType
-from toolkit.vi_text import is_word_char, key_of, make_key
+from toolkit.text.keys import is_word_char, key_of, make_key
 
 TranslateFn = Callable[[list[str], int], list[list[Hypothesis]]]
 
@@ -154,7 +154,7 @@ def find_rendering(draft: str, rendering: str, claimed: Sequence[tuple[int, int]
 
     Args:
         draft: the English text.
-        rendering: the term to find (compared on :func:`toolkit.vi_text.make_key` keys: case-folded,
+        rendering: the term to find (compared on :func:`toolkit.text.keys.make_key` keys: case-folded,
             quotes/dashes unified, whitespace runs equal).
         claimed: spans already taken by other terms; overlapping occurrences are skipped.
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from toolkit.errors import FormatError, UsageError
-from toolkit.fileio import refuse_foreign_file, refuse_input_as_output
+from toolkit.text.files import refuse_foreign_file, refuse_input_as_output
 from toolkit.formats import moses, tmx, tsv
 from toolkit.formats.po import PoDocument, read_po
 from toolkit.types import Status, Unit

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from toolkit.fileio import atomic_write_text, refuse_input_as_output
+from toolkit.text.files import atomic_write_text, refuse_input_as_output
 from toolkit.formats.po import read_po
 from toolkit.types import Status, Unit
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from toolkit.errors import InputError
-from toolkit.fileio import open_input
+from toolkit.text.files import open_input
 
 SNIFF_BYTES = 1 << 16
 """Bytes read before the encoding is chosen for a streamed file (:func:`iter_lines`)."""

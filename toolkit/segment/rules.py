@@ -1,7 +1,7 @@
 """Sentence-boundary rules for Vietnamese: where a stop ends a sentence, where a line break does.
 
 Everything here works on one line (or on two adjacent lines joined by ``\\n``) and on code-point
-offsets into it; nothing rewrites the text. :mod:`toolkit.segment` strings the decisions together
+offsets into it; nothing rewrites the text. :mod:`toolkit.segment.segmenter` strings the decisions together
 into paragraphs and :class:`~toolkit.types.Segment` objects.
 
 The rules follow the gold conventions 1–8 of ``shared/README.md``; each rule names the convention

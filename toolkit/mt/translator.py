@@ -6,7 +6,7 @@
 * identical texts in one call are translated once;
 * texts over the model's input limit are split at clause boundaries and rejoined (b09), flagged
   ``mt-split:N``; none is ever truncated silently;
-* a draft that reached the output cap or loops (b10 rule, :mod:`toolkit.mt_checks`) is retried
+* a draft that reached the output cap or loops (b10 rule, :mod:`toolkit.mt.checks`) is retried
   with ``no_repeat_ngram_size=3``; if it still fails it keeps the flag ``mt-check:…``.
 
 Texts without letters never reach an engine: the pipeline copies them (b08).
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Callable, Protocol, Sequence
 
-from toolkit.mt_checks import LoopCheck
-from toolkit.mt_split import split_for_model
+from toolkit.mt.checks import LoopCheck
+from toolkit.mt.split import split_for_model
 from toolkit.types import Hypothesis
 
 SAFETY_MARGIN_TOKENS = 12  # below the position limit, for tokenizer differences between chunks
@@ -45,7 +45,7 @@ class Translator:
         engine: any :class:`Engine`.
         loop_check: thresholds of the repetition check.
 
-    Calling ``translator(texts, n_best)`` is the ``TranslateFn`` used by :mod:`toolkit.terms`.
+    Calling ``translator(texts, n_best)`` is the ``TranslateFn`` used by :mod:`toolkit.terms.enforce`.
     """
 
     #: Texts per engine call: large enough for full token-budgeted batches, small enough that
@@ -148,7 +148,7 @@ def resolve_engine(model: str, engine: str = "auto") -> str:
     if engine == "ct2" and not have_ct2:
         raise UsageError("--engine ct2 needs CTranslate2: pip install .[fast]")
     if have_ct2:
-        from toolkit.engine_ct2 import converted_model_for
+        from toolkit.mt.engine_ct2 import converted_model_for
 
         converted = converted_model_for(model)
         if converted is not None:
@@ -166,16 +166,16 @@ def load_engine(model: str, *, engine: str = "auto", device: str = "auto", beams
         engine: ``"torch"`` (default engine), ``"ct2"`` (CTranslate2, needs ``pip install .[fast]``
             and a converted model), or ``"auto"`` (CTranslate2 when a converted model is present,
             see :func:`resolve_engine`).
-        device, beams, max_batch_tokens, quantize: see :class:`toolkit.engine_torch.TorchMarianEngine`.
+        device, beams, max_batch_tokens, quantize: see :class:`toolkit.mt.engine_torch.TorchMarianEngine`.
 
     Raises:
         ModelUnavailableError: the model cannot be found or loaded.
         UsageError: unknown engine or device.
     """
     if resolve_engine(model, engine).startswith("ct2"):
-        from toolkit import engine_ct2
+        from toolkit.mt import engine_ct2
 
         return engine_ct2.CT2MarianEngine(model, device=device, beams=beams, max_batch_tokens=max_batch_tokens)
-    from toolkit.engine_torch import TorchMarianEngine
+    from toolkit.mt.engine_torch import TorchMarianEngine
 
     return TorchMarianEngine(model, device=device, beams=beams, max_batch_tokens=max_batch_tokens, quantize=quantize)

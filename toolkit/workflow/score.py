@@ -9,7 +9,7 @@ source), repeated sources by occurrence order; only paired segments are scored.
 
 Glossary term usage rate: over every glossary match in the source of scored segments whose entry
 must appear in the target (types required/preferred), the share whose target term occurs in the
-hypothesis (case-insensitive). Uses ``toolkit.glossary.Glossary`` (imported only when asked).
+hypothesis (case-insensitive). Uses ``toolkit.terms.termbase.Glossary`` (imported only when asked).
 """
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def score_po(hyp: str | Path, ref: str | Path, glossary: str | Path | None = Non
     c = chrf.corpus_score(hyps, [golds])
     hits = total = 0
     if glossary is not None:
-        from toolkit.glossary import Glossary
+        from toolkit.terms.termbase import Glossary
 
         gloss = Glossary.load(glossary)
         for source, hypothesis in zip(sources, hyps):

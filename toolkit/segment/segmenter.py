@@ -2,14 +2,14 @@
 
 Contract (issue 3): the text is normalised to NFC first; every segment carries code-point offsets
 into that NFC text, end exclusive, with ``text[seg.start:seg.end] == seg.text``; segments never
-start or end with a gap character (:data:`~toolkit.segment_rules.GAP_CHARS`: whitespace and
+start or end with a gap character (:data:`~toolkit.segment.rules.GAP_CHARS`: whitespace and
 zero-width space), and the segments plus the gap characters between them rebuild the text exactly.
 
 Layout (conventions 2 and 3 of ``shared/README.md``): paragraphs are runs of non-blank lines,
 separated by lines that hold only gap characters. Inside a paragraph each line break is either a
 segment boundary (headlines, date lines, bylines, list items, a line ending a sentence) or a hard
-wrap inside a sentence; :func:`toolkit.segment_rules.classify_line_break` decides. Inside a line,
-:func:`toolkit.segment_rules.inline_boundaries` finds the sentence ends.
+wrap inside a sentence; :func:`toolkit.segment.rules.classify_line_break` decides. Inside a line,
+:func:`toolkit.segment.rules.inline_boundaries` finds the sentence ends.
 
 Every decision looks at one line pair (and the kind of its two neighbouring pairs), so a text can be
 segmented line by line as it is read: :func:`segment_lines` is the single implementation, and
@@ -22,7 +22,7 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
-from toolkit.segment_rules import GAP_CHARS, LineBreak, classify_line_break, inline_boundaries
+from toolkit.segment.rules import GAP_CHARS, LineBreak, classify_line_break, inline_boundaries
 from toolkit.types import Segment
 
 MAX_PARAGRAPH_CHARS = 1 << 20
@@ -44,7 +44,7 @@ def segment_text(text: str, doc_id: str = "") -> list[Segment]:
 
     Args:
         text: the document; normalised to NFC here (``\\n`` line ends expected, though ``\\r`` is
-            tolerated as a gap character; :func:`toolkit.textio.decode_text` converts CRLF/CR).
+            tolerated as a gap character; :func:`toolkit.text.decode.decode_text` converts CRLF/CR).
         doc_id: copied into every segment.
 
     Returns:
@@ -83,10 +83,10 @@ def iter_segments_from_file(path: str | Path, doc_id: str = "") -> Iterator[Segm
         Segment, in document order.
 
     Raises:
-        InputError: the file cannot be read or is not text (see :func:`toolkit.textio.iter_lines`);
+        InputError: the file cannot be read or is not text (see :func:`toolkit.text.decode.iter_lines`);
             raised when reading reaches the fault, so segments before it may already have been yielded.
     """
-    from toolkit.textio import iter_lines
+    from toolkit.text.decode import iter_lines
 
     yield from segment_lines(iter_lines(path), doc_id)
 

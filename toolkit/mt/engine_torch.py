@@ -13,12 +13,12 @@ import warnings
 from pathlib import Path
 from typing import Sequence
 
-from toolkit.batching import output_cap, plan_batches
+from toolkit.mt.batching import output_cap, plan_batches
 from toolkit.errors import ModelUnavailableError, UsageError
-from toolkit.model_source import resolve_model
+from toolkit.mt.model_source import resolve_model
 from toolkit.types import Hypothesis
 
-log = logging.getLogger("toolkit.engine_torch")
+log = logging.getLogger("toolkit.mt.engine_torch")
 
 # Padded source tokens per batch. At beam 4 on 2 CPU cores, ~8 sentences of ~60 tokens was the
 # measured sweet spot (issue 6); a token budget adapts that to short and long sentences alike.
@@ -40,7 +40,7 @@ def _quiet_transformers() -> None:
 
 
 #: CPU precision options (CUDA always runs in bfloat16 or float16). ``int8`` (default): int8
-#: weights and per-row int8 activations (:mod:`toolkit.int8_linear`, the scheme of CTranslate2's
+#: weights and per-row int8 activations (:mod:`toolkit.mt.int8_linear`, the scheme of CTranslate2's
 #: int8); each row is quantised alone and summed exactly, so drafts stay batch-invariant (b20).
 #: ``bf16``: bfloat16 weights and activations; ``none``: exact float32. Speed and agreement with
 #: float32 are measured in bench/README.md.
@@ -51,7 +51,7 @@ class TorchMarianEngine:
     """A MarianMT checkpoint run with ``model.generate`` in token-budgeted batches.
 
     Args:
-        model: hub id or local checkpoint folder (see :func:`toolkit.model_source.resolve_model`).
+        model: hub id or local checkpoint folder (see :func:`toolkit.mt.model_source.resolve_model`).
         device: ``"auto"`` (CUDA if available), ``"cpu"`` or ``"cuda"``.
         beams: beam size (1 = greedy). The checkpoint's own default (opus-mt: 6) is overridden.
         max_batch_tokens: padded source tokens per batch; default by device.
@@ -100,7 +100,7 @@ class TorchMarianEngine:
         if device == "cpu" and quantize == "bf16":
             model_obj = model_obj.to(torch.bfloat16)
         if device == "cpu" and quantize == "int8":
-            from toolkit.int8_linear import quantize_linears
+            from toolkit.mt.int8_linear import quantize_linears
 
             quantize_linears(model_obj)
         self.model = model_obj.to(device)
@@ -209,7 +209,7 @@ def _PerRowCap(row_caps, eos_token_id: int):
 
 
 def _beam_cache(config):
-    """An empty :class:`toolkit.beam_cache.BeamCache` for one ``generate`` call."""
-    from toolkit.beam_cache import beam_cache
+    """An empty :class:`toolkit.mt.beam_cache.BeamCache` for one ``generate`` call."""
+    from toolkit.mt.beam_cache import beam_cache
 
     return beam_cache(config)

@@ -3,13 +3,13 @@
 This is the only module that wires the stages together; the CLI is a thin layer over
 :func:`translate_files`. Per input file:
 
-1. read and segment (:mod:`toolkit.segment`), NFC, offsets and lines kept;
+1. read and segment (:mod:`toolkit.segment.segmenter`), NFC, offsets and lines kept;
 2. plan each segment: text without letters is copied, not translated (shared/cases/b08); a sentence
    approved in the existing PO keeps its translation; an approved translation-memory match is
    pre-filled (fuzzy, marked ``tm: exact match``); a cached draft is reused; the rest needs MT;
-3. draft what needs MT with :func:`toolkit.terms.draft_segments` (glossary enforced and verified),
+3. draft what needs MT with :func:`toolkit.terms.enforce.draft_segments` (glossary enforced and verified),
    loading the model only now and only once per run;
-4. merge with the existing PO (:func:`toolkit.review.merge_units`: approved entries kept, changed
+4. merge with the existing PO (:func:`toolkit.workflow.merge.merge_units`: approved entries kept, changed
    ones fuzzy with ``#| msgid``, gone ones obsolete) and write PO + TSV atomically.
 
 A file whose PO already records the same source checksum and run settings is skipped without
@@ -26,13 +26,13 @@ from typing import Callable, Sequence
 
 from toolkit import __version__
 from toolkit.errors import InputError, OutputError, UsageError
-from toolkit.fileio import atomic_write_text, refuse_foreign_file, refuse_input_as_output
-from toolkit.mt_checks import has_letters
-from toolkit.textio import check_text_file
-from toolkit.model_source import DEFAULT_MODEL
+from toolkit.text.files import atomic_write_text, refuse_foreign_file, refuse_input_as_output
+from toolkit.mt.checks import has_letters
+from toolkit.text.decode import check_text_file
+from toolkit.mt.model_source import DEFAULT_MODEL
 from toolkit.types import Draft, Segment, Status, Unit
 
-log = logging.getLogger("toolkit.pipeline")
+log = logging.getLogger("toolkit.workflow.pipeline")
 
 SOURCE_LANG, TARGET_LANG = "vi", "en"
 REPORT_NAME = "bitext-report.json"
@@ -40,7 +40,7 @@ TM_NAME = ".bitext-tm.sqlite"
 # Segments drafted per round before their drafts are committed to the translation memory, so that
 # an interrupted run of a long article resumes from the draft cache instead of redoing all its MT.
 DRAFT_CHUNK_SEGMENTS = 256
-DEFAULT_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary" / "vi-en.tsv"
+DEFAULT_GLOSSARY = Path(__file__).resolve().parent.parent / "data" / "vi-en.tsv"  # package data; glossary/vi-en.tsv links here
 COPIED_NOTE = "copied: no translatable text"
 TM_NOTE = "tm: exact match of an approved translation ({origin})"
 
@@ -57,7 +57,7 @@ class RunOptions:
 
     Attributes:
         model: hub id or local checkpoint folder.
-        engine, device, beams, max_batch_tokens, quantize: see :func:`toolkit.translate.load_engine`;
+        engine, device, beams, max_batch_tokens, quantize: see :func:`toolkit.mt.translator.load_engine`;
             ``quantize`` None means the torch engine's default, and any other value is refused
             when the run resolves to CTranslate2 (its precision is the converted model's).
         glossary: term base file, or None for none.
@@ -89,7 +89,7 @@ class FileResult:
         status: ``"written"`` or ``"up-to-date"`` (skipped, nothing loaded).
         segments: segments in the article; translated: sent to MT; reused: approved/TM/cache/copied.
         flagged: segments whose draft needs a human (term miss, loop, split).
-        terms: term usage summary (:func:`toolkit.terms.summarize`).
+        terms: term usage summary (:func:`toolkit.terms.enforce.summarize`).
     """
 
     source: Path
@@ -114,7 +114,7 @@ class _LazyTranslator:
     @property
     def translator(self):
         if self._translator is None:
-            from toolkit.translate import Translator, load_engine
+            from toolkit.mt.translator import Translator, load_engine
 
             o = self.options
             engine = load_engine(o.model, engine=o.engine, device=o.device, beams=o.beams,
@@ -128,7 +128,7 @@ class _LazyTranslator:
 
 def _settings(options: RunOptions) -> str:
     """Decoding settings that change drafts (PO header, draft-cache key); the engine as resolved."""
-    from toolkit.translate import resolve_engine
+    from toolkit.mt.translator import resolve_engine
 
     engine = resolve_engine(options.model, options.engine)
     # CUDA runs in half precision whatever --quantize says. With --device auto the device is not
@@ -146,7 +146,7 @@ def _check_quantize(options: RunOptions) -> None:
     """Refuse ``--quantize`` when CTranslate2 runs (it would be silently ignored)."""
     if options.quantize is None:
         return
-    from toolkit.translate import resolve_engine
+    from toolkit.mt.translator import resolve_engine
 
     engine = resolve_engine(options.model, options.engine)
     if engine.startswith("ct2"):
@@ -256,7 +256,7 @@ def _keep_gone_drafts(merged: list[Unit], forgotten: Sequence[Unit]) -> list[Uni
 def _load_glossary(options: RunOptions):
     if options.glossary is None:
         return None
-    from toolkit.glossary import Glossary
+    from toolkit.terms.termbase import Glossary
 
     return Glossary.load(options.glossary)
 
@@ -304,7 +304,7 @@ def translate_files(inputs: Sequence[str | Path], out_dir: str | Path, options: 
     """Translate articles into ``OUTDIR/<stem>.po`` and ``OUTDIR/<stem>.tsv`` (+ a JSON report).
 
     Args:
-        inputs: article files (UTF-8 text; see :mod:`toolkit.textio` for accepted encodings).
+        inputs: article files (UTF-8 text; see :mod:`toolkit.text.decode` for accepted encodings).
         out_dir: output folder (created if missing).
         options: run options.
         progress: called with the number of segments finished, for a progress bar.
@@ -343,7 +343,7 @@ def translate_files(inputs: Sequence[str | Path], out_dir: str | Path, options: 
     translator = _LazyTranslator(options, mt_progress)
     tm = None
     if options.use_tm:
-        from toolkit.tm import TranslationMemory
+        from toolkit.workflow.tm import TranslationMemory
 
         tm = TranslationMemory(options.tm or out / TM_NAME)
     results = []
@@ -364,10 +364,10 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
                    tm, progress) -> FileResult:
     from toolkit.formats.po import po_header, read_po, write_po
     from toolkit.formats.tsv import write_units_tsv
-    from toolkit.review import approved_sources, merge_units
-    from toolkit.segment import segment_lines
-    from toolkit.textio import iter_lines
-    from toolkit import terms
+    from toolkit.workflow.merge import approved_sources, merge_units
+    from toolkit.segment.segmenter import segment_lines
+    from toolkit.text.decode import iter_lines
+    from toolkit.terms import enforce as terms
 
     stem = output_stem(src)
     source_hash = hashlib.sha256()

@@ -23,12 +23,12 @@ import warnings
 from pathlib import Path
 from typing import Sequence
 
-from toolkit.batching import MAX_BATCH_SIZE, output_cap, plan_batches
+from toolkit.mt.batching import MAX_BATCH_SIZE, output_cap, plan_batches
 from toolkit.errors import ModelUnavailableError, UsageError
-from toolkit.model_source import WEIGHT_FILES, resolve_model
+from toolkit.mt.model_source import WEIGHT_FILES, resolve_model
 from toolkit.types import Hypothesis
 
-log = logging.getLogger("toolkit.engine_ct2")
+log = logging.getLogger("toolkit.mt.engine_ct2")
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
 # Preference when several converted copies exist: the fastest on CPU first (NOTES: int8 6.2× naive).
@@ -86,7 +86,7 @@ def convert_model(model: str, *, quantization: str = "int8", output_dir: str | P
     """Convert a MarianMT checkpoint with CTranslate2's official ``TransformersConverter``.
 
     Args:
-        model: hub id or checkpoint folder (resolved with :func:`toolkit.model_source.resolve_model`).
+        model: hub id or checkpoint folder (resolved with :func:`toolkit.mt.model_source.resolve_model`).
         quantization: weight type of the converted model, one of ``QUANTIZATIONS`` (int8: 74 MB for
             opus-mt-vi-en instead of 289 MB fp32, NOTES-marian.md).
         output_dir: default ``<checkpoint>/ctranslate2-<quantization>`` (where ``--engine auto`` looks).
@@ -112,7 +112,7 @@ def convert_model(model: str, *, quantization: str = "int8", output_dir: str | P
         from ctranslate2.converters import TransformersConverter
     except ImportError:
         raise UsageError("CTranslate2 is not installed: pip install .[fast]") from None
-    from toolkit.engine_torch import _quiet_transformers
+    from toolkit.mt.engine_torch import _quiet_transformers
 
     _quiet_transformers()
     try:
@@ -207,7 +207,7 @@ class CT2MarianEngine:
                  ) -> list[list[Hypothesis]]:
         """Translate ``texts`` (each within ``max_input_tokens``) in length-sorted token batches.
 
-        Same contract as :meth:`toolkit.engine_torch.TorchMarianEngine.generate`: per text, in input
+        Same contract as :meth:`toolkit.mt.engine_torch.TorchMarianEngine.generate`: per text, in input
         order, up to ``n_best`` hypotheses, best first, with CTranslate2's length-normalised
         log-probability as score when ``scores`` is on (else 0.0); a hypothesis that hit the
         output cap (no ``</s>`` produced) is flagged ``"mt-check:length-cap"``. The cap is per ``translate_batch`` call (CTranslate2 has

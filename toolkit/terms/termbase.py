@@ -16,7 +16,7 @@ Validation happens at load and every message is ``file:line: message``:
   around a term (stripped), empty source/target (entry skipped), duplicate entries (second dropped),
   conflicting targets for the same source (first kept), duplicate TBX ids.
 
-Matching (:meth:`Glossary.match`) works on :mod:`toolkit.vi_text` keys: NFC, one tone-mark placement,
+Matching (:meth:`Glossary.match`) works on :mod:`toolkit.text.keys` keys: NFC, one tone-mark placement,
 case-folded unless the entry is case-sensitive, straight = curly quotes; leftmost-longest,
 non-overlapping, whole syllables only, falling back to a shorter term when the longer one fails its
 syllable boundary (shared/cases/b17, after pyahocorasick's ``iter_long``). Offsets refer to the text
@@ -33,9 +33,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolkit.errors import GlossaryError
-from toolkit.fileio import atomic_write_bytes, atomic_write_text, read_input_bytes
+from toolkit.text.files import atomic_write_bytes, atomic_write_text, read_input_bytes
 from toolkit.types import GlossaryEntry, TermMatch, TermType
-from toolkit.vi_text import is_word_char, key_of, make_key
+from toolkit.text.keys import is_word_char, key_of, make_key
 
 COLUMNS = ("source", "target", "type", "note", "context", "case_sensitive", "replacement")
 COLUMN_ALIASES = {"vi": "source", "src": "source", "term": "source", "en": "target", "tgt": "target",
@@ -228,14 +228,14 @@ def _check_entries(entries: list[GlossaryEntry], report: LintReport) -> list[Glo
 
 def _decode_table(data: bytes, name: str) -> str:
     """Decode a TSV/CSV glossary: UTF-8 (BOM optional), UTF-16 with BOM (a spreadsheet's "Unicode
-    text" export) or Windows-1258, as :func:`toolkit.textio.detect_encoding` decides. Not normalised
+    text" export) or Windows-1258, as :func:`toolkit.text.decode.detect_encoding` decides. Not normalised
     to NFC here: lint reports non-NFC terms itself.
 
     Raises:
         GlossaryError: binary data, a legacy font encoding or undecodable bytes, with file:line.
     """
     from toolkit.errors import InputError
-    from toolkit.textio import detect_encoding
+    from toolkit.text.decode import detect_encoding
 
     try:
         codec, skip = detect_encoding(data, name)
