@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from toolkit.mt.settings import EngineSettings
 from toolkit.types import Hypothesis
 
 
@@ -20,7 +21,7 @@ class EchoEngine:
     """
 
     model_id = "echo"
-    settings = "engine=echo"
+    settings = EngineSettings("echo", "cpu", "exact", 1, "echo")
 
     def __init__(self, max_input_tokens: int = 512, rewrite: Callable[[str, int], str] | None = None):
         self.max_input_tokens = max_input_tokens

@@ -74,7 +74,7 @@ def test_no_converted_model_fails_with_how_to_fix(tiny_model_dir, tmp_path):
 def test_n_best_with_scores_best_first_in_input_order(ct2_model):
     model, int8, _ = ct2_model
     engine = CT2MarianEngine(str(model), device="cpu", beams=4, ct2_dir=int8, scores=True)
-    assert "engine=ct2" in engine.settings and "int8" in engine.settings
+    assert engine.settings.engine == "ct2" and engine.settings.precision == "int8"
     out = engine.generate(TEXTS, n_best=3)
     assert [len(h) for h in out] == [3, 3, 3]
     for hyps in out:
@@ -121,7 +121,7 @@ def test_quantize_is_refused_when_the_run_would_use_ctranslate2(ct2_model, tmp_p
     assert not (tmp_path / "out").exists()
     (result,) = translate_files([article], tmp_path / "out", RunOptions(model=str(model), engine="torch",
                                                                         quantize="none", glossary=None))
-    assert "quantize=none" in result.po.read_text(encoding="utf-8")
+    assert "engine=torch;device=cpu;precision=float32" in result.po.read_text(encoding="utf-8")
 
 
 def test_passing_the_converted_folder_as_the_model_names_the_checkpoint(ct2_model):

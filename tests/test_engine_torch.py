@@ -76,7 +76,7 @@ def test_int8_is_the_cpu_default_and_stays_close_to_float32(tiny_model_dir, seed
 
     int8 = TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=1)
     fp32 = TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=1, quantize="none")
-    assert "quantize=int8" in int8.settings and isinstance(int8.model.lm_head, Int8Linear)
+    assert int8.settings.precision == "int8" and fp32.settings.precision == "float32" and isinstance(int8.model.lm_head, Int8Linear)
     assert type(fp32.model.lm_head) is torch.nn.Linear
     lines = TEXTS + sentence_lines(seed_article.read_text(encoding="utf-8"))[:20]
     got = [h[0].text for h in int8.generate(lines)]
@@ -92,7 +92,7 @@ def test_int8_is_the_cpu_default_and_stays_close_to_float32(tiny_model_dir, seed
 def test_cuda_uses_half_precision_and_a_larger_token_budget(tiny_model_dir):
     engine = TorchMarianEngine(str(tiny_model_dir), device="cuda", beams=4)
     assert engine.model.dtype in (torch.float16, torch.bfloat16)
-    assert engine.settings.endswith(f"quantize={str(engine.model.dtype).removeprefix('torch.')}")  # not int8
+    assert engine.settings.precision == str(engine.model.dtype).removeprefix('torch.')  # not int8
     assert engine.max_batch_tokens > 512
     out = engine.generate(TEXTS, n_best=2)
     assert all(len(h) == 2 and h[0].text for h in out)

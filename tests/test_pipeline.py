@@ -262,5 +262,5 @@ def test_settings_record_the_precision_a_cuda_run_uses(echo, tmp_path):
     article.write_text("Hôm nay trời mưa.\n", encoding="utf-8")
     (cpu,) = translate_files([article], tmp_path / "cpu", RunOptions(glossary=None, device="cpu"))
     (gpu,) = translate_files([article], tmp_path / "gpu", RunOptions(glossary=None, device="cuda"))
-    assert polib.pofile(str(cpu.po)).metadata["X-MT-Settings"] == "engine=torch;beams=4;quantize=int8"
-    assert polib.pofile(str(gpu.po)).metadata["X-MT-Settings"] == "engine=torch;beams=4;quantize=cuda-half"
+    assert polib.pofile(str(cpu.po)).metadata["X-MT-Settings"].startswith("engine=torch;device=cpu;precision=int8;beams=4")
+    assert polib.pofile(str(gpu.po)).metadata["X-MT-Settings"].startswith("engine=torch;device=cuda;precision=bfloat16;beams=4")

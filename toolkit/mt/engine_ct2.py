@@ -26,6 +26,7 @@ from typing import Sequence
 from toolkit.mt.batching import MAX_BATCH_SIZE, output_cap, plan_batches
 from toolkit.errors import ModelUnavailableError, UsageError
 from toolkit.mt.model_source import WEIGHT_FILES, resolve_model
+from toolkit.mt.settings import EngineSettings, weights_fingerprint
 from toolkit.types import Hypothesis
 
 log = logging.getLogger("toolkit.mt.engine_ct2")
@@ -190,11 +191,9 @@ class CT2MarianEngine:
         positions = _max_positions(checkpoint)
         self.max_input_tokens = positions
         self.max_output_tokens = positions
-
-    @property
-    def settings(self) -> str:
-        """Decoding settings that change drafts (part of the translation-memory key)."""
-        return f"engine=ct2;beams={self.beams};quantize={self.quantization}"
+        #: Provenance (PO header, draft-cache key); see :mod:`toolkit.mt.settings`.
+        self.settings = EngineSettings("ct2", device, self.quantization, self.beams, model,
+                                       weights_fingerprint(checkpoint), path.name)
 
     def _pieces(self, texts: Sequence[str]) -> list[list[str]]:
         return [self.source_spm.encode(t, out_type=str) + [EOS] for t in texts]

@@ -16,6 +16,8 @@ from typing import Sequence
 from toolkit.mt.batching import output_cap, plan_batches
 from toolkit.errors import ModelUnavailableError, UsageError
 from toolkit.mt.model_source import resolve_model
+from toolkit.mt.precision import QUANTIZE_CHOICES, cpu_precision
+from toolkit.mt.settings import EngineSettings, resolve_device, weights_fingerprint
 from toolkit.types import Hypothesis
 
 log = logging.getLogger("toolkit.mt.engine_torch")
@@ -39,12 +41,6 @@ def _quiet_transformers() -> None:
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
 
 
-#: CPU precision options (CUDA always runs in bfloat16 or float16). ``int8`` (default): int8
-#: weights and per-row int8 activations (:mod:`toolkit.mt.int8_linear`, the scheme of CTranslate2's
-#: int8); each row is quantised alone and summed exactly, so drafts stay batch-invariant (b20).
-#: ``bf16``: bfloat16 weights and activations; ``none``: exact float32. Speed and agreement with
-#: float32 are measured in bench/README.md.
-QUANTIZE_CHOICES = ("none", "bf16", "int8")
 
 
 class TorchMarianEngine:
@@ -78,10 +74,7 @@ class TorchMarianEngine:
         import torch
         from transformers import MarianMTModel, MarianTokenizer
 
-        if device == "auto":
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-        if device not in ("cpu", "cuda"):
-            raise UsageError(f"unknown device {device!r} (choose auto, cpu or cuda)")
+        device = resolve_device(device) if device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")
         if device == "cuda" and not torch.cuda.is_available():
             raise UsageError("--device cuda requested but no CUDA device is available; use --device cpu")
         if quantize not in QUANTIZE_CHOICES:
@@ -108,6 +101,8 @@ class TorchMarianEngine:
         self.device = device
         self.beams = max(1, int(beams))
         self.quantize = quantize if device == "cpu" else str(self.model.dtype).removeprefix("torch.")
+        precision = cpu_precision(quantize) if device == "cpu" else str(self.model.dtype).removeprefix("torch.")
+        self.settings = EngineSettings("torch", device, precision, self.beams, model, weights_fingerprint(Path(path)))
         self.scores = scores
         self.model_id = model
         self.path = Path(path)
@@ -115,11 +110,6 @@ class TorchMarianEngine:
         positions = int(getattr(self.model.config, "max_position_embeddings", 512) or 512)
         self.max_input_tokens = min(positions, int(self.tokenizer.model_max_length or positions))
         self.max_output_tokens = positions
-
-    @property
-    def settings(self) -> str:
-        """Decoding settings that change drafts (part of the translation-memory key)."""
-        return f"engine=torch;beams={self.beams};quantize={self.quantize}"
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Source token counts including ``</s>``, as the encoder will see them."""

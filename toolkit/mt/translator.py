@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Callable, Protocol, Sequence
 
 from toolkit.mt.checks import LoopCheck
+from toolkit.mt.settings import EngineSettings
 from toolkit.mt.split import split_for_model
 from toolkit.types import Hypothesis
 
@@ -28,9 +29,8 @@ class Engine(Protocol):
 
     model_id: str
     max_input_tokens: int
-
-    @property
-    def settings(self) -> str: ...
+    #: what the loaded engine actually runs (device, precision…), see :mod:`toolkit.mt.settings`
+    settings: EngineSettings
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
 
@@ -65,7 +65,7 @@ class Translator:
         return self.engine.model_id
 
     @property
-    def settings(self) -> str:
+    def settings(self) -> EngineSettings:
         return self.engine.settings
 
     def __call__(self, texts: Sequence[str], n_best: int = 1) -> list[list[Hypothesis]]:

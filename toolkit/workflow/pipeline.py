@@ -127,19 +127,18 @@ class _LazyTranslator:
 
 
 def _settings(options: RunOptions) -> str:
-    """Decoding settings that change drafts (PO header, draft-cache key); the engine as resolved."""
-    from toolkit.mt.translator import resolve_engine
+    """Provenance of the run's drafts (PO header, draft-cache key), predicted without loading the
+    model: :func:`toolkit.mt.settings.plan_settings`, the same value the loaded engine reports."""
+    from toolkit.mt.settings import plan_settings
 
-    engine = resolve_engine(options.model, options.engine)
-    # CUDA runs in half precision whatever --quantize says. With --device auto the device is not
-    # known before the model loads (torch is not imported for a run served from the TM).
-    precision = "cuda-half" if options.device == "cuda" else _quantize(options)
-    quantize = f";quantize={precision}" if engine == "torch" else ""
-    return f"engine={engine};beams={options.beams}{quantize}"
+    return plan_settings(options.model, engine=options.engine, device=options.device, beams=options.beams,
+                         quantize=options.quantize).key()
 
 
 def _quantize(options: RunOptions) -> str:
-    return options.quantize or "int8"
+    from toolkit.mt.precision import DEFAULT_QUANTIZE
+
+    return options.quantize or DEFAULT_QUANTIZE
 
 
 def _check_quantize(options: RunOptions) -> None:
