@@ -19,8 +19,10 @@ def seed_article() -> Path:
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A random-weight MarianMT checkpoint in opus-mt layout (see toolkit.testing.marian_builder)."""
-    from toolkit.testing.marian_builder import SAMPLE_EN, build_marian_checkpoint, sentence_lines
+    from toolkit.testing.marian_builder import SAMPLE_EN, SAMPLE_VI, build_marian_checkpoint, sentence_lines
 
-    vi = sentence_lines(SEED.read_text(encoding="utf-8"))
+    # SAMPLE_VI is the builder's packaged copy of the seed article: the same checkpoint as
+    # `python -m toolkit.testing.marian_builder DIR` builds by default.
+    vi = sentence_lines(SAMPLE_VI.read_text(encoding="utf-8"))
     en = sentence_lines(SAMPLE_EN.read_text(encoding="utf-8"))
     return build_marian_checkpoint(tmp_path_factory.mktemp("tiny-marian"), vi, en, arch="tiny", fit_steps=120)

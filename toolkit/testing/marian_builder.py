@@ -11,6 +11,10 @@ line pairs, after which it emits English-like strings of realistic length and st
 exercise code paths (tokenizer, batching, beams, n-best, length caps), never to be presented as
 a translation.
 
+Training text shipped as package data (so the builder works from any folder and from a wheel):
+``data/vi_sample.txt`` is a copy of the seed article ``seeds/000_94a404d477b589ad.txt`` (Border Guard
+newspaper, 28/2/2024); ``data/en_sample.txt`` is unaligned English prose of the same domain.
+
 Architectures (source: ``shared/NOTES-marian.md``, read off opus-mt-vi-en's config.json):
     ``opus-mt-vi-en``: d_model 512, 6+6 layers, 8 heads, FFN 2048, swish, sinusoidal positions
     (max 512), scaled embeddings, shared and tied embeddings, vocab 53,739 (``<pad>`` last).
@@ -18,6 +22,7 @@ Architectures (source: ``shared/NOTES-marian.md``, read off opus-mt-vi-en's conf
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import random
@@ -69,7 +74,8 @@ def build_marian_checkpoint(out_dir: str | Path, source_texts: Iterable[str], ta
     """Write a random-weight MarianMT checkpoint in the opus-mt layout to ``out_dir``.
 
     Args:
-        out_dir: folder to create (parents too); existing files in it are overwritten.
+        out_dir: folder to create (parents too); existing files in it are overwritten (the command
+            line refuses a non-empty folder it did not build; see :func:`built_by_us`).
         source_texts: Vietnamese lines to train ``source.spm`` on.
         target_texts: English lines to train ``target.spm`` on.
         arch: ``"tiny"`` for tests or ``"opus-mt-vi-en"`` for benchmarks (see module docstring).
@@ -82,7 +88,7 @@ def build_marian_checkpoint(out_dir: str | Path, source_texts: Iterable[str], ta
             their output lengths instead). About 40 steps/s for ``tiny`` on 2 CPU cores.
 
     Returns:
-        The checkpoint folder, loadable with ``MarianMTModel.from_pretrained`` and
+        The checkpoint folder (with a :data:`MARKER` file naming how it was built), loadable with ``MarianMTModel.from_pretrained`` and
         ``MarianTokenizer.from_pretrained``.
 
     Raises:
@@ -141,7 +147,29 @@ def build_marian_checkpoint(out_dir: str | Path, source_texts: Iterable[str], ta
         num_beams=num_beams, max_length=512, bad_words_ids=[[pad_id]], forced_eos_token_id=0,
         pad_token_id=pad_id, eos_token_id=0, decoder_start_token_id=pad_id,
     ).save_pretrained(out)
+    (out / MARKER).write_text(json.dumps({
+        "builder": __name__, "builder_sha256": builder_checksum(), "arch": arch, "seed": seed,
+        "fit_steps": fit_steps, "spm_vocab_size": spm_vocab_size, "num_beams": num_beams,
+        "note": "random-weight test checkpoint: its outputs are not translations",
+    }, indent=2) + "\n", encoding="utf-8")
     return out
+
+
+MARKER = "bitext-test-checkpoint.json"
+
+
+def builder_checksum() -> str:
+    """SHA-256 (hex) of this module's source: a cached checkpoint built by other code is stale."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def built_by_us(folder: str | Path) -> bool:
+    """True when ``folder`` holds a checkpoint this builder wrote (its :data:`MARKER` file names it)."""
+    try:
+        info = json.loads((Path(folder) / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(info, dict) and info.get("builder") == __name__
 
 
 def _fit(model, folder: Path, sources: list[str], targets: list[str], steps: int, seed: int) -> None:
@@ -166,7 +194,9 @@ def _fit(model, folder: Path, sources: list[str], targets: list[str], steps: int
         opt.step()
 
 
-SAMPLE_EN = Path(__file__).resolve().parent / "data" / "en_sample.txt"
+DATA = Path(__file__).resolve().parent / "data"
+SAMPLE_VI = DATA / "vi_sample.txt"
+SAMPLE_EN = DATA / "en_sample.txt"
 
 
 def sentence_lines(text: str) -> list[str]:
@@ -178,21 +208,43 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m toolkit.testing.marian_builder OUT_DIR``: build the tiny test checkpoint.
 
     For trying the toolkit where the real model cannot be downloaded. Its drafts are not
-    translations (see the module docstring).
+    translations (see the module docstring). Works from any folder: the default training texts are
+    package data. Refuses (exit 1) an existing non-empty ``OUT_DIR`` that is not a checkpoint it
+    built, unless ``--force``; a missing or unreadable ``--vi``/``--en`` file is one error line.
     """
     import argparse
+    import sys
 
     ap = argparse.ArgumentParser(prog="python -m toolkit.testing.marian_builder", description=main.__doc__)
     ap.add_argument("out_dir", type=Path)
-    ap.add_argument("--vi", type=Path, default=Path("seeds/000_94a404d477b589ad.txt"),
-                    help="Vietnamese training text for source.spm (default: the seed article)")
+    ap.add_argument("--vi", type=Path, default=SAMPLE_VI,
+                    help="Vietnamese training text for source.spm (default: a copy of the seed article)")
     ap.add_argument("--en", type=Path, default=SAMPLE_EN, help="English training text for target.spm")
     ap.add_argument("--arch", choices=sorted(ARCHS), default="tiny")
     ap.add_argument("--fit-steps", type=int, default=120)
+    ap.add_argument("--force", action="store_true", help="Write into OUT_DIR even if it holds other files.")
     a = ap.parse_args(argv)
-    vi = sentence_lines(a.vi.read_text(encoding="utf-8"))
-    en = sentence_lines(a.en.read_text(encoding="utf-8"))
-    out = build_marian_checkpoint(a.out_dir, vi, en, arch=a.arch, fit_steps=a.fit_steps)
+    prog = ap.prog
+    out_dir: Path = a.out_dir
+    if out_dir.exists() and not out_dir.is_dir():
+        print(f"{prog}: error: {out_dir}: exists and is not a folder", file=sys.stderr)
+        return 1
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not built_by_us(out_dir) and not a.force:
+        print(f"{prog}: error: {out_dir}: folder is not empty and holds no checkpoint built by this tool; "
+              "choose a new folder or pass --force to write into it", file=sys.stderr)
+        return 1
+    texts = []
+    for path in (a.vi, a.en):
+        try:
+            texts.append(sentence_lines(path.read_text(encoding="utf-8")))
+        except OSError as e:
+            print(f"{prog}: error: {path}: {e.strerror or e}", file=sys.stderr)
+            return 1
+        except UnicodeDecodeError:
+            print(f"{prog}: error: {path}: not UTF-8 text", file=sys.stderr)
+            return 1
+    vi, en = texts
+    out = build_marian_checkpoint(out_dir, vi, en, arch=a.arch, fit_steps=a.fit_steps)
     print(f"wrote a {a.arch} random-weight test checkpoint to {out} (its drafts are not translations)")
     return 0
 
