@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli.app import app
+from toolkit.cli.app import app, require_stream
 
 
 @app.command("render")
@@ -14,6 +14,8 @@ def render_cmd(file: str, out: str | None, approved_only: bool) -> int:
     """Rebuild the article from FILE: approved translations, drafts for the rest (or source text)."""
     from toolkit.workflow.render import render_po
 
+    if out is None:
+        require_stream("stdout")
     text = render_po(file, out, approved_only=approved_only)
     if out is None:
         click.get_text_stream("stdout").write(text)

@@ -5,7 +5,7 @@ import re
 
 import click
 
-from toolkit.cli.app import app
+from toolkit.cli.app import app, require_stream
 
 # Line breaks inside a segment (a hard-wrapped sentence) are printed as spaces so that each segment
 # stays on one output line; the characters are those str.splitlines() breaks on.
@@ -22,6 +22,9 @@ def segment_cmd(file: str) -> int:
     """
     from toolkit.segment.segmenter import iter_segments_from_file
 
+    require_stream("stdout")
+    if file == "-":
+        require_stream("stdin")
     out = click.get_text_stream("stdout")
     last_para = None
     for seg in iter_segments_from_file(file):
