@@ -31,11 +31,6 @@ class Segment:
     text: str
     line: int = 1
 
-    @property
-    def id(self) -> str:
-        """Stable per-document id, ``seg-0001`` for the first segment (also the PO msgctxt)."""
-        return f"seg-{self.index + 1:04d}"
-
 
 class TermType(str, enum.Enum):
     """How a glossary entry is enforced (see glossary/README.md)."""
@@ -121,6 +116,15 @@ class Hypothesis:
     flags: tuple[str, ...] = ()
 
 
+class DraftMethod(str, enum.Enum):
+    """Where a segment's target text came from (``Draft.method``)."""
+
+    MT = "mt"                # machine translation, after term enforcement (also a cached MT draft)
+    COPIED = "copied"        # no translatable text (numbers, punctuation): the source is copied
+    TM = "tm"                # exact match of an approved translation in the translation memory
+    APPROVED = "approved"    # the reviewer's approved translation of the same source, kept
+
+
 @dataclass(frozen=True)
 class Draft:
     """The machine draft for one segment after term enforcement.
@@ -130,14 +134,19 @@ class Draft:
         flags: reasons a human must look (term misses, loops, splits); empty means a clean draft.
         notes: comments for the reviewer, one per line (written as PO ``#.`` comments).
         checks: one ``TermCheck`` per glossary occurrence.
-        method: ``"mt"``, ``"copied"`` (no translatable text), ``"tm"`` (translation memory).
+        method: a :class:`DraftMethod`; its string value is accepted and converted
+            (an unknown one raises ``ValueError``).
     """
 
     text: str
     flags: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     checks: tuple[TermCheck, ...] = ()
-    method: str = "mt"
+    method: DraftMethod = DraftMethod.MT
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.method, DraftMethod):
+            object.__setattr__(self, "method", DraftMethod(self.method))
 
 
 class Status(str, enum.Enum):

@@ -4,11 +4,12 @@ from __future__ import annotations
 import click
 
 from toolkit.cli.app import app
+from toolkit.formats import EXPORT_FORMATS
 
 
 @app.command("export")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--to", "to", type=click.Choice(["tsv", "tmx", "moses"]), required=True, help="Output format.")
+@click.option("--to", "to", type=click.Choice(EXPORT_FORMATS), required=True, help="Output format.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
               help="Output file (TSV/TMX) or prefix (Moses: OUT.<src> and OUT.<tgt>).")
 @click.option("--include-fuzzy", is_flag=True, help="Also export fuzzy drafts (status column / x-status prop).")

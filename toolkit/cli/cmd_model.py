@@ -6,9 +6,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli.app import app
-
-# Kept in step with toolkit.mt.engine_ct2.QUANTIZATIONS (not imported here: CLI start-up stays light).
-_QUANTIZATIONS = ["int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"]
+from toolkit.mt.engine_ct2 import QUANTIZATIONS  # ctranslate2 itself is imported only when converting
 
 
 @app.group("model")
@@ -20,7 +18,7 @@ def model_group() -> None:
 @click.argument("model")
 @click.option("--to", "target", type=click.Choice(["ctranslate2"]), default="ctranslate2", show_default=True,
               help="Target format (needs `pip install .[fast]`).")
-@click.option("--quantization", type=click.Choice(_QUANTIZATIONS), default="int8", show_default=True,
+@click.option("--quantization", type=click.Choice(QUANTIZATIONS), default="int8", show_default=True,
               help="Weight type of the converted model (int8: ~4× smaller, fastest on CPU).")
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path), default=None,
               help="Output folder. Default: MODEL_DIR/ctranslate2-QUANTIZATION, where --engine auto finds it.")

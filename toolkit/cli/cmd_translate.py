@@ -8,6 +8,9 @@ import click
 from toolkit.cli.app import app
 from toolkit.errors import EXIT_FLAGGED, EXIT_OK
 from toolkit.mt.model_source import DEFAULT_MODEL
+from toolkit.mt.precision import QUANTIZE_CHOICES
+from toolkit.mt.settings import DEVICE_CHOICES
+from toolkit.mt.translator import ENGINES
 
 
 @app.command("translate")
@@ -18,13 +21,15 @@ from toolkit.mt.model_source import DEFAULT_MODEL
 @click.option("--glossary", type=click.Path(path_type=Path), default=None,
               help="Term base (TSV/CSV/TBX). Default: the curated base shipped with the toolkit (glossary/vi-en.tsv in the repository).")
 @click.option("--no-glossary", is_flag=True, help="Translate without a term base.")
-@click.option("--engine", type=click.Choice(["auto", "torch", "ct2"]), default="auto", show_default=True)
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True)
+@click.option("--device", type=click.Choice(DEVICE_CHOICES), default="auto", show_default=True)
 @click.option("--beams", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam size (1 = greedy).")
-@click.option("--max-batch-tokens", "--batch-size", "max_batch_tokens", type=click.IntRange(1), default=None,
+@click.option("--max-batch-tokens", "max_batch_tokens", type=click.IntRange(1), default=None,
               help="Batch size in padded source tokens (default on CPU: 512 torch, 1024 ct2 "
                    "with at most 32 beam rows; 8192 on CUDA).")
-@click.option("--quantize", type=click.Choice(["int8", "bf16", "none"]), default=None,
+@click.option("--batch-size", "batch_size", type=click.IntRange(1), default=None, hidden=True,
+              help="Deprecated name of --max-batch-tokens (it is a token budget, not a count of texts).")
+@click.option("--quantize", type=click.Choice(QUANTIZE_CHOICES), default=None,
               help="CPU precision of the torch engine: int8 (default; int8 weights, per-row int8 "
                    "activations, batch-invariant), bf16, or none (exact float32). CUDA always uses "
                    "bf16/fp16; CTranslate2 uses its converted model's precision.")
@@ -36,9 +41,15 @@ from toolkit.mt.model_source import DEFAULT_MODEL
 @click.option("--force", is_flag=True, help="Replace an existing TSV that bitext did not write.")
 @click.option("--strict", is_flag=True, help="Exit 3 when any segment was flagged for review.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def translate_cmd(inputs, out_dir, model, glossary, no_glossary, engine, device, beams, max_batch_tokens, quantize,
-                  tm_path, no_tm, update, force, strict, quiet) -> int:
+def translate_cmd(inputs, out_dir, model, glossary, no_glossary, engine, device, beams, max_batch_tokens, batch_size,
+                  quantize, tm_path, no_tm, update, force, strict, quiet) -> int:
     """Segment INPUT articles, draft English with MarianMT, enforce the glossary, write PO + TSV."""
+    if batch_size is not None:
+        if max_batch_tokens is not None and max_batch_tokens != batch_size:
+            raise click.UsageError("--batch-size is the deprecated name of --max-batch-tokens; give only one")
+        click.echo("bitext: warning: --batch-size is deprecated: it is a budget of padded source tokens, "
+                   f"not a number of texts; use --max-batch-tokens {batch_size}", err=True)
+        max_batch_tokens = batch_size
     from toolkit.workflow.pipeline import DEFAULT_GLOSSARY, RunOptions, translate_files
 
     options = RunOptions(

@@ -23,6 +23,9 @@ from toolkit.types import Hypothesis
 SAFETY_MARGIN_TOKENS = 12  # below the position limit, for tokenizer differences between chunks
 RETRY_NO_REPEAT_NGRAM = 3
 
+#: Engine choices of :func:`load_engine` (and ``bitext translate --engine``).
+ENGINES = ("auto", "torch", "ct2")
+
 
 class Engine(Protocol):
     """What an MT engine provides (see engine_torch.TorchMarianEngine, engine_ct2.CT2MarianEngine)."""
@@ -57,12 +60,7 @@ class Translator:
         self.engine = engine
         self.loop_check = loop_check or LoopCheck()
         self.progress = progress  # called with the number of texts each engine call finished
-        self.calls = 0          # texts sent to the engine (after de-duplication), for reports
         self.limit = max(8, engine.max_input_tokens - SAFETY_MARGIN_TOKENS)
-
-    @property
-    def model_id(self) -> str:
-        return self.engine.model_id
 
     @property
     def settings(self) -> EngineSettings:
@@ -103,7 +101,6 @@ class Translator:
     def _generate_checked(self, texts: list[str], n_best: int) -> dict[str, list[Hypothesis]]:
         if not texts:
             return {}
-        self.calls += len(texts)
         out: dict[str, list[Hypothesis]] = {}
         for i in range(0, len(texts), self.CHUNK_TEXTS):
             chunk = texts[i:i + self.CHUNK_TEXTS]
@@ -140,8 +137,8 @@ def resolve_engine(model: str, engine: str = "auto") -> str:
 
     from toolkit.errors import UsageError
 
-    if engine not in ("auto", "torch", "ct2"):
-        raise UsageError(f"unknown engine {engine!r} (choose auto, torch or ct2)")
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r} (choose {', '.join(ENGINES)})")
     if engine == "torch":
         return "torch"
     have_ct2 = find_spec("ctranslate2") is not None

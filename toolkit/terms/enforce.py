@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from toolkit.terms.termbase import Glossary
-from toolkit.types import Draft, GlossaryEntry, Hypothesis, TermCheck, TermMatch, TermStatus, TermType
+from toolkit.types import Draft, DraftMethod, GlossaryEntry, Hypothesis, TermCheck, TermMatch, TermStatus, TermType
 from toolkit.text.keys import is_word_char, key_of, make_key
 
 TranslateFn = Callable[[list[str], int], list[list[Hypothesis]]]
@@ -296,7 +296,7 @@ def draft_segments(sources: Sequence[str], glossary: Glossary | None, translate:
         term_repair: translate bare missing terms and replace their rendering in the draft.
 
     Returns:
-        One :class:`~toolkit.types.Draft` per source, in order, ``method="mt"``, with one
+        One :class:`~toolkit.types.Draft` per source, in order, ``method=DraftMethod.MT``, with one
         :class:`~toolkit.types.TermCheck` per occurrence (see module docstring for statuses).
 
     Raises:
@@ -389,7 +389,7 @@ def draft_segments(sources: Sequence[str], glossary: Glossary | None, translate:
         notes = [f"terms: {'; '.join(parts)}"] if parts else []
         if c.label:
             notes.append(f"mt: hypothesis {c.label} chosen to satisfy glossary terms")
-        draft = Draft(texts[i], tuple(flags), tuple(notes), tuple(checks), "mt")
+        draft = Draft(texts[i], tuple(flags), tuple(notes), tuple(checks), DraftMethod.MT)
         drafts.append(_with_engine_flags(draft, c.hyp))
     return drafts
 
@@ -420,7 +420,7 @@ def _flag_all(matches: list[TermMatch]) -> Draft:
     for m in matches:
         checks.append(TermCheck(m, TermStatus.FLAGGED, "no-output"))
         flags.append(f"term-missing: {_label(m)}")
-    return Draft("", tuple(flags), (), tuple(checks), "mt")
+    return Draft("", tuple(flags), (), tuple(checks), DraftMethod.MT)
 
 
 def summarize(drafts: Sequence[Draft]) -> dict:

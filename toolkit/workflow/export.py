@@ -22,11 +22,11 @@ from typing import Sequence
 
 from toolkit.errors import FormatError, UsageError
 from toolkit.text.files import refuse_foreign_file, refuse_input_as_output
-from toolkit.formats import moses, tmx, tsv
+from toolkit.formats import EXPORT_FORMATS, moses, tmx, tsv
 from toolkit.formats.po import PoDocument, read_po
 from toolkit.types import Status, Unit
 
-FORMATS = ("tsv", "tmx", "moses")
+FORMATS = EXPORT_FORMATS
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from toolkit.text.files import atomic_write_text, refuse_foreign_file, refuse_in
 from toolkit.mt.checks import has_letters
 from toolkit.text.decode import check_text_file
 from toolkit.mt.model_source import DEFAULT_MODEL
-from toolkit.types import Draft, Segment, Status, Unit
+from toolkit.types import Draft, DraftMethod, Segment, Status, Unit
 
 log = logging.getLogger("toolkit.workflow.pipeline")
 
@@ -426,12 +426,12 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
             return _segment_unit(seg, msgctxt, _starts_line(seg, prev), draft, status, ref)
 
         if not has_letters(seg.text):
-            unit = unit_for(Draft(seg.text, (), (COPIED_NOTE,), (), "copied"), Status.TRANSLATED)
+            unit = unit_for(Draft(seg.text, (), (COPIED_NOTE,), (), DraftMethod.COPIED), Status.TRANSLATED)
         elif seg.text in approved:
-            unit = unit_for(Draft(approved[seg.text].msgstr, method="approved"), Status.TRANSLATED)
+            unit = unit_for(Draft(approved[seg.text].msgstr, method=DraftMethod.APPROVED), Status.TRANSLATED)
         elif seg.text in tm_approved:
             target, origin = tm_approved[seg.text]
-            unit = unit_for(Draft(target, (), (TM_NOTE.format(origin=origin),), (), "tm"), Status.FUZZY)
+            unit = unit_for(Draft(target, (), (TM_NOTE.format(origin=origin),), (), DraftMethod.TM), Status.FUZZY)
         else:
             draft = fresh_drafts.get(seg.text) or cached[seg.text]
             final_drafts.append(draft)
