@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import click
+import polib
 import pytest
 
 from hostile_cli import RUNNER
@@ -67,8 +68,8 @@ def test_translate_with_closed_stdout_writes_its_files_and_nothing_stray_into_th
     p = _run(["translate", article, "-o", tmp_path / "out", "--model", "echo"], closed=1, cwd=tmp_path, runner=True)
     assert p.returncode == 0, p.stderr
     po = (tmp_path / "out" / "a.po").read_text(encoding="utf-8")
-    assert po.startswith("#") or po.startswith("msgid"), po[:200]
     assert " segments, " not in po     # the per-file line meant for stdout did not land in a file
+    assert [e.msgid for e in polib.pofile(po)] == ["Hà Nội mưa to.", "Giá vàng giảm mạnh trong ngày."]
 
 
 def test_translate_with_closed_stderr_keeps_its_exit_codes(tmp_path, article):
@@ -160,17 +161,6 @@ def test_checkpoint_builder_reports_a_missing_training_text_in_one_line(tmp_path
 def test_the_session_checkpoint_is_recognised_as_built_by_the_builder(tiny_model_dir, tmp_path):
     from toolkit.testing.marian_builder import built_by_us
 
-    assert built_by_us(tiny_model_dir)
+    assert built_by_us(tiny_model_dir)    # (building from another folder: tests/test_install.py)
     (tmp_path / "config.json").write_text("{}", encoding="utf-8")
     assert not built_by_us(tmp_path)
-
-
-@pytest.mark.slow
-def test_checkpoint_builder_works_from_another_folder_with_its_packaged_texts(tmp_path):
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    p = subprocess.run([sys.executable, "-m", "toolkit.testing.marian_builder", "ckpt", "--fit-steps", "0"],
-                       cwd=elsewhere, capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, p.stderr
-    assert {"config.json", "source.spm", "target.spm", "vocab.json", "model.safetensors"} <= set(
-        os.listdir(elsewhere / "ckpt"))

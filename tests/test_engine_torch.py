@@ -42,8 +42,11 @@ def test_n_best_hypotheses_are_scored_best_first_in_input_order(beam_engine):
     for hyps in out:
         scores = [h.score for h in hyps]
         assert scores == sorted(scores, reverse=True) and all(s < 0 for s in scores)
-    assert out[1] == beam_engine.generate([TEXTS[1]], n_best=3)[0] or \
-        [h.text for h in out[1]] == [h.text for h in beam_engine.generate([TEXTS[1]], n_best=3)[0]]
+    # Input order: the middle text's n-best list is that text's own (its texts as translated alone).
+    # Was `full equality or equal texts`, which reduces to equal texts; scores are left out on
+    # purpose, float attention in a padded batch may move them in the last bits (issue 11).
+    alone = beam_engine.generate([TEXTS[1]], n_best=3)[0]
+    assert [h.text for h in out[1]] == [h.text for h in alone]
 
 
 def test_beam_cache_gives_the_drafts_of_transformers_dynamic_cache(beam_engine, monkeypatch):
