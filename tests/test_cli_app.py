@@ -115,13 +115,14 @@ def _choices(command: click.Command, name: str) -> tuple[str, ...]:
 def test_cli_choices_are_the_library_constants():
     from toolkit.formats import EXPORT_FORMATS
     from toolkit.mt.engine_ct2 import QUANTIZATIONS
-    from toolkit.mt.engine_torch import QUANTIZE_CHOICES
-    from toolkit.mt.translator import DEVICES, ENGINES
+    from toolkit.mt.precision import QUANTIZE_CHOICES
+    from toolkit.mt.settings import DEVICE_CHOICES
+    from toolkit.mt.translator import ENGINES
     from toolkit.workflow.export import FORMATS
 
     translate = app.commands["translate"]
     assert _choices(translate, "engine") == ENGINES
-    assert _choices(translate, "device") == DEVICES
+    assert _choices(translate, "device") == DEVICE_CHOICES
     assert _choices(translate, "quantize") == QUANTIZE_CHOICES
     assert _choices(app.commands["model"].commands["convert"], "quantization") == QUANTIZATIONS
     assert _choices(app.commands["export"], "to") == EXPORT_FORMATS == FORMATS
