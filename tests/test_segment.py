@@ -309,8 +309,11 @@ def test_short_wrapped_line_before_lower_case_continuation():
     assert texts(column) == [column]
     number = "Đợt tiêm chủng kéo dài đến hết ngày\n30/6, theo kế hoạch của tỉnh và\nhuyện."
     assert texts(number) == [number]
-    # Without hard wrapping around it a short line over a lower-case line stays a line of its own.
+    # Without hard wrapping around it a short line over a lower-case line stays a line of its own,
+    # and so does a term whose description hangs deeper under it (a definition list, `--help` text).
     assert texts("Xem thêm\nbài viết cùng chuyên mục") == ["Xem thêm", "bài viết cùng chuyên mục"]
+    usage = "--kich-co=N\n          đặt kích cỡ khối dữ liệu khi nén thành tập tin\n          theo byte"
+    assert texts(usage) == ["--kich-co=N", "đặt kích cỡ khối dữ liệu khi nén thành tập tin\n          theo byte"]
 
 
 @pytest.mark.parametrize("text, expected", [

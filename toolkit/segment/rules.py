@@ -422,9 +422,14 @@ def classify_line_break(first: str, second: str) -> LineBreak:
     if a[-1] in ";:" or _is_title_like(a):
         return LineBreak.BREAK
     c = _first_word_char(b, 0)
+    # A continuation indented deeper than its line hangs under a term (`--block-size=CỠ` over its
+    # description, a definition list): not a wrap of a short line.
+    hanging = len(second) - len(b) > len(first) - len(first.lstrip(GAP_CHARS))
     if c.islower():
-        return LineBreak.JOIN if len(a) >= WRAP_MIN_CHARS else LineBreak.SHORT
-    if c.isdigit() and a[-1].islower():
+        if len(a) >= WRAP_MIN_CHARS:
+            return LineBreak.JOIN
+        return LineBreak.BREAK if hanging else LineBreak.SHORT
+    if c.isdigit() and a[-1].islower() and not hanging:
         return LineBreak.SHORT  # "… vào sáng ngày" / "15/5/2019.": a date or amount after a wrap
     if (len(a) >= WRAP_UPPER_MIN_CHARS and (a[-1].isalpha() or a[-1] == ",") and (c.isupper() or c.isdigit())
             and not _is_title_like(b)):
