@@ -228,6 +228,8 @@ ONE_LETTER_CASES = [
      ["Điện áp lưới là 220 V.", "Thiết bị cần bộ đổi nguồn."]),
     ("grade_letter_after_lower_case_word", "Khách sạn mới được xếp hạng B. Năm sau sẽ nâng cấp.",
      ["Khách sạn mới được xếp hạng B.", "Năm sau sẽ nâng cấp."]),
+    ("letter_named_as_a_letter", "Con đường uốn hình chữ S. Xe chạy rất chậm.",
+     ["Con đường uốn hình chữ S.", "Xe chạy rất chậm."]),
     ("withheld_name_letter", "Người báo tin là anh K. Công an đã ghi lời khai.",
      ["Người báo tin là anh K.", "Công an đã ghi lời khai."]),
     ("unit_before_lower_case_continues", "Nhiệt độ lên 40 độ C. và còn tăng.", ["Nhiệt độ lên 40 độ C. và còn tăng."]),
@@ -340,7 +342,7 @@ def test_field_separator_dot_before_capitalised_field():
 def test_unit_and_label_data_files_are_loaded():
     from toolkit.segment.lexicon import unit_symbols
 
-    symbols, words = unit_symbols()
-    assert {"C", "F", "K", "V"} <= symbols and "độ" in words
+    symbols, words, letter_words = unit_symbols()
+    assert {"C", "F", "K", "V"} <= symbols and "độ" in words and "chữ" in letter_words
     assert {"Phys", "Lett", "Nucl"} <= prefixes().journal
     assert {"Ảnh", "Hình", "Bảng"} <= numbering_labels()

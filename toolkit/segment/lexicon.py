@@ -62,17 +62,19 @@ def numbering_labels() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=None)
-def unit_symbols() -> tuple[frozenset[str], frozenset[str]]:
+def unit_symbols() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """Load ``vi_unit_symbols.txt`` once.
 
     Returns:
-        (one-letter unit symbols such as ``C``, ``V``; words that introduce one, such as ``độ``).
+        (one-letter unit symbols such as ``C``, ``V``; words that introduce one, such as ``độ``;
+        last words of a phrase that names a letter, such as ``chữ`` in ``hình chữ V``).
     """
-    symbols, words = set(), set()
+    symbols, unit_words, letter_words = set(), set(), set()
     for line in _data_lines("vi_unit_symbols.txt"):
-        word, _, marker = line.partition(" ")
-        (words if marker.strip() == "#UNIT_WORD#" else symbols).add(word)
-    return frozenset(symbols), frozenset(words)
+        words, _, marker = line.rpartition(" ") if line.endswith("#") else (line, "", "")
+        # A phrase ("ký tự") is matched by its last word, the token right before the letter.
+        {"#UNIT_WORD#": unit_words, "#LETTER_WORD#": letter_words}.get(marker, symbols).add(words.split()[-1])
+    return frozenset(symbols), frozenset(unit_words), frozenset(letter_words)
 
 
 # One written Vietnamese syllable once tone marks are removed: onset, vowel nucleus, coda

@@ -127,7 +127,8 @@ def _letter_ends_sentence(text: str, tok_start: int, s: int, letter: str) -> boo
     """Whether a one-capital ``letter`` and its dot at ``s`` end a sentence (issue 14), decided by the
     letter's role and what follows, before a capitalised word:
 
-    - a unit symbol after a number or a unit word (``38 độ C. Người dân …``, ``220 V. Sau đó``): ends;
+    - a unit symbol after a number or a unit word (``38 độ C. Người dân …``, ``220 V. Sau đó``), or a
+      letter named as a letter (``hình chữ V. Victory.``): ends;
     - after a lower-case word, a grade, label or withheld name (``hạng A. Đội …``, ``chị H. Sau đó``)
       ends when a sentence-like word follows: a Vietnamese-shaped word with a lower-case word after it;
       an address letter before a place name (``về Q. Bình Thạnh``), an initial before another
@@ -142,8 +143,8 @@ def _letter_ends_sentence(text: str, tok_start: int, s: int, letter: str) -> boo
     while i > 0 and text[i - 1] in GAP_CHARS and text[i - 1] != "\n":
         i -= 1
     prev = _token_before(text, i)[1] if i < tok_start else ""
-    symbols, unit_words = unit_symbols()
-    if letter in symbols and (prev in unit_words or prev[-1:].isdigit()):
+    symbols, unit_words, letter_words = unit_symbols()
+    if (letter in symbols and (prev in unit_words or prev[-1:].isdigit())) or prev in letter_words:
         return True
     if not prev or not prev[0].islower() or not prev[-1].isalpha():
         return False
