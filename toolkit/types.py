@@ -6,7 +6,12 @@ points into NFC text, end exclusive, unless a docstring says otherwise.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
+
+# A line break (any character str.splitlines() breaks on) with the whitespace around it, zero-width
+# space, word joiner and BOM included.
+_SOFT_BREAK = re.compile("[\\s\u200b\u2060\ufeff]*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029][\\s\u200b\u2060\ufeff]*")
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,8 @@ class Segment:
         index: 0-based position of the segment in the whole document.
         start, end: code-point offsets into the NFC-normalised document, end exclusive;
             ``document[start:end] == text`` always holds.
-        text: the segment's text, exactly as in the (NFC) document.
+        text: the segment's text, exactly as in the (NFC) document; keeps the line breaks of a
+            sentence hard-wrapped over several lines.
         line: 1-based line number of ``start`` in the document (for PO ``#:`` references).
     """
 
@@ -31,6 +37,26 @@ class Segment:
     text: str
     line: int = 1
 
+<<<<<<< HEAD
+=======
+    @property
+    def display_text(self) -> str:
+        """The text a reviewer and the MT engine see: one line.
+
+        A line break can only be inside a segment where the segmenter judged it a soft (hard-wrapped)
+        break inside a sentence (convention 3 of ``shared/README.md``; hard breaks end segments), so
+        each one, with the whitespace around it, becomes a single space (issue 14). ``text``,
+        ``start`` and ``end`` stay lossless; ``bitext render`` restores paragraphs and hard breaks
+        from the PO position comments, not from the msgid.
+        """
+        return _SOFT_BREAK.sub(" ", self.text)
+
+    @property
+    def id(self) -> str:
+        """Stable per-document id, ``seg-0001`` for the first segment (also the PO msgctxt)."""
+        return f"seg-{self.index + 1:04d}"
+
+>>>>>>> seg
 
 class TermType(str, enum.Enum):
     """How a glossary entry is enforced (see glossary/README.md)."""

@@ -136,8 +136,12 @@ def _resolve_breaks(lines: list[_Line]) -> list[bool]:
     """For each line break of a paragraph, True if it is a segment boundary.
 
     A :attr:`LineBreak.MAYBE` (a long line ending mid-phrase, then a capital) is a hard wrap only when
-    a neighbouring break of the same paragraph is a :attr:`LineBreak.JOIN`, i.e. the paragraph shows
-    hard wrapping elsewhere (convention 3); otherwise a line of its own stays a segment (convention 2).
+    a neighbouring break of the same paragraph is a :attr:`LineBreak.JOIN`; a :attr:`LineBreak.SHORT`
+    (a short line continued in lower case, or a number after a wrap) is one when its run of
+    consecutive SHORT and JOIN breaks holds a JOIN, i.e. the lines around it are hard-wrapped
+    (convention 3); otherwise a line of its own stays a segment (convention 2). Both look no further
+    than the nearest BREAK, so a paragraph flushed at a BREAK (:data:`MAX_PARAGRAPH_CHARS`) gives the
+    same segments as one pass.
     """
     kinds = [classify_line_break(a.text, b.text) for a, b in zip(lines, lines[1:])]
     out = []
@@ -146,7 +150,16 @@ def _resolve_breaks(lines: list[_Line]) -> list[bool]:
             wrapped = (i > 0 and kinds[i - 1] is LineBreak.JOIN) or (i + 1 < len(kinds) and kinds[i + 1] is LineBreak.JOIN)
             out.append(not wrapped)
         else:
-            out.append(kind is LineBreak.BREAK)
+            out.append(kind is not LineBreak.JOIN)
+    i = 0
+    while i < len(kinds):  # runs of SHORT/JOIN breaks: SHORT joins when the run has a JOIN
+        j = i
+        while j < len(kinds) and kinds[j] in (LineBreak.SHORT, LineBreak.JOIN):
+            j += 1
+        if LineBreak.JOIN in kinds[i:j]:
+            for k in range(i, j):
+                out[k] = False
+        i = max(j, i + 1)
     return out
 
 

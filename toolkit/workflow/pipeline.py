@@ -173,7 +173,7 @@ INFO_FLAG_PREFIXES = ("mt-retried", "mt-split")
 
 
 def segment_contexts(segments: Sequence[Segment]) -> list[str]:
-    """The msgctxt of each segment: ``seg-`` + 8 hex digits of the SHA-256 of its text.
+    """The msgctxt of each segment: ``seg-`` + 8 hex digits of the SHA-256 of its one-line text.
 
     Unique per segment (the 2nd occurrence of a repeated sentence gets ``.2``, shared/cases/b04) and
     stable when other sentences are inserted or removed, so translation platforms that key units on
@@ -183,7 +183,7 @@ def segment_contexts(segments: Sequence[Segment]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for seg in segments:
-        base = "seg-" + hashlib.sha256(seg.text.encode("utf-8")).hexdigest()[:8]
+        base = "seg-" + hashlib.sha256(seg.display_text.encode("utf-8")).hexdigest()[:8]
         seen[base] = seen.get(base, 0) + 1
         out.append(base if seen[base] == 1 else f"{base}.{seen[base]}")
     return out
@@ -200,7 +200,7 @@ def _segment_unit(seg: Segment, msgctxt: str, new_line: bool, draft: Draft, stat
     position = f"position: p{seg.para} s{seg.index}" + (" newline" if new_line else "")
     notes = (position,) + draft.notes + info
     return Unit(
-        msgid=seg.text, msgstr=draft.text, msgctxt=msgctxt,
+        msgid=seg.display_text, msgstr=draft.text, msgctxt=msgctxt,
         status=Status.FUZZY if flags and status is Status.TRANSLATED else status,
         comments=notes, translator_comments=tuple(NEEDS_REVIEW + f for f in flags),
         references=((ref, seg.line),),
@@ -405,7 +405,9 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
     old_units, forgotten = (existing.units if existing is not None else []), []
     if existing is not None and tm is not None:
         old_units, forgotten = _forget_machine_drafts(existing, tm)
-    todo = [s.text for s in segments if has_letters(s.text) and s.text not in approved]
+    # Reviewers and the model see one line per sentence: soft (wrapped) line breaks become spaces
+    # (Segment.display_text, issue 14); offsets and line numbers still come from the Segment.
+    todo = [s.display_text for s in segments if has_letters(s.text) and s.display_text not in approved]
     tm_approved = tm.lookup_approved(todo) if tm is not None else {}
     todo = [t for t in todo if t not in tm_approved]
     cached = tm.lookup_drafts(todo, context, glossary.match if glossary else None) if tm is not None else {}
@@ -425,21 +427,22 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
         def unit_for(draft: Draft, status: Status) -> Unit:
             return _segment_unit(seg, msgctxt, _starts_line(seg, prev), draft, status, ref)
 
-        if not has_letters(seg.text):
-            unit = unit_for(Draft(seg.text, (), (COPIED_NOTE,), (), DraftMethod.COPIED), Status.TRANSLATED)
-        elif seg.text in approved:
-            unit = unit_for(Draft(approved[seg.text].msgstr, method=DraftMethod.APPROVED), Status.TRANSLATED)
-        elif seg.text in tm_approved:
-            target, origin = tm_approved[seg.text]
+        text = seg.display_text
+        if not has_letters(text):
+            unit = unit_for(Draft(text, (), (COPIED_NOTE,), (), DraftMethod.COPIED), Status.TRANSLATED)
+        elif text in approved:
+            unit = unit_for(Draft(approved[text].msgstr, method=DraftMethod.APPROVED), Status.TRANSLATED)
+        elif text in tm_approved:
+            target, origin = tm_approved[text]
             unit = unit_for(Draft(target, (), (TM_NOTE.format(origin=origin),), (), DraftMethod.TM), Status.FUZZY)
         else:
-            draft = fresh_drafts.get(seg.text) or cached[seg.text]
+            draft = fresh_drafts.get(text) or cached[text]
             final_drafts.append(draft)
             unit = unit_for(draft, Status.FUZZY)
         units.append(unit)
         if progress:
             progress(1)
-    result.reused = len(segments) - sum(1 for s in segments if s.text in fresh_drafts)
+    result.reused = len(segments) - sum(1 for s in segments if s.display_text in fresh_drafts)
     result.terms = terms.summarize(final_drafts)
 
     if existing is not None:
