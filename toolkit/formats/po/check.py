@@ -5,7 +5,8 @@ plural entries whose number of ``msgstr[N]`` differs from the header's ``nplural
 entry without ``Plural-Forms``); format directives of ``c-format``/``python-format``/
 ``python-brace-format`` entries that differ between msgid and msgstr; msgid and msgstr not
 both beginning / ending with ``\\n`` (shared/cases/b05); duplicate (msgctxt, msgid) among live
-entries (b04). Each problem names the entry by its line and msgctxt (or msgid).
+entries (b04). Each problem names the entry by its line and msgctxt (or msgid). Like msgfmt,
+fuzzy entries are not held to the newline and format rules (a warning, not an error).
 """
 from __future__ import annotations
 
@@ -107,12 +108,13 @@ def check_po(doc: PoDocument) -> list[PoProblem]:
         for source, msgstr in _forms(unit):
             if not msgstr:
                 continue
+            fuzzy = unit.status.value == "fuzzy"  # msgfmt skips fuzzy entries: a warning there
             for where, test in (("begin", str.startswith), ("end", str.endswith)):
                 if test(source, "\n") != test(msgstr, "\n"):
                     problems.append(PoProblem(line, f"{name}: 'msgid' and 'msgstr' entries do not both {where} "
                                                     f"with '\\n' (fix: make msgstr {where} with a newline exactly "
-                                                    "when msgid does)"))
-            if style and unit.status.value != "fuzzy":  # msgfmt does not check fuzzy entries
+                                                    "when msgid does)", fatal=not fuzzy))
+            if style and not fuzzy:
                 why = placeholders.mismatch(source, msgstr, style)
                 if why:
                     problems.append(PoProblem(line, f"{name}: {style} directives differ between msgid and "
