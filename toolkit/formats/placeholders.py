@@ -30,7 +30,7 @@ _PRINTF = re.compile(
     r"%(?:(?P<pos>\d+)\$)?(?:\((?P<name>[^)]*)\))?[-+ #0']*(?:\*|\d+)?(?:\.(?:\*|\d+))?"
     r"(?:hh|h|ll|l|L|q|j|z|Z|t)?(?P<conv>[diouxXeEfFgGaAcspnCSr%])")
 _BRACE = re.compile(r"\{\{|\}\}|\{(?P<field>[^{}]*)\}")
-_CONSERVATIVE = re.compile(r"%(?:\d+\$)?(?:\([A-Za-z_][A-Za-z0-9_]*\))?[sd]|\{[A-Za-z_0-9]*\}")
+_CONSERVATIVE = re.compile(r"%(?:\d+\$)?(?:\([A-Za-z_][A-Za-z0-9_]*\))?[sdS]|\{[A-Za-z_0-9]*\}")
 _TOKEN = "PH{n}"
 _TOKEN_RE = re.compile(r"(?<![A-Za-z0-9])PH\s?(\d+)(?![0-9])")
 

@@ -155,7 +155,11 @@ def merge_units(existing: Sequence[Unit], fresh: Sequence[Unit]) -> list[Unit]:
                                              previous_msgid_plural=None,
                                              translator_comments=reviewer_comments(old.translator_comments),
                                              flags=_merge_flags(old.flags, new.flags))
-        elif not old.has_translation and not any(old.msgstr_plural) and not old.msgstr \
+        elif not (new.msgstr or any(new.msgstr_plural)) and not (old.msgstr or any(old.msgstr_plural)):
+            # no draft on either side (a catalogue merged with unchanged sources): the old entry
+            # stays as it was, fuzzy flag and previous strings included
+            result[j] = _with_machine_fields(old, new, flags=_merge_flags(old.flags, new.flags))
+        elif not (old.msgstr or any(old.msgstr_plural)) \
                 or (old.msgstr == new.msgstr and old.msgstr_plural == new.msgstr_plural):
             result[j] = replace(new, translator_comments=_comments_for_draft(old.translator_comments,
                                                                               new.translator_comments),
