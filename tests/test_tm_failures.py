@@ -12,7 +12,8 @@ from fakes import EchoEngine
 from toolkit.cli.app import main
 from toolkit.errors import InputError
 from toolkit.types import Draft
-from toolkit.workflow.tm import APPLICATION_ID, SCHEMA_VERSION, TMLockedError, TranslationMemory
+import toolkit.workflow.tm as tm_module
+from toolkit.workflow.tm import TranslationMemory
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_newer_schema_is_refused_without_modification(tmp_path):
     path = tmp_path / "tm.sqlite"
     TranslationMemory(path).close()
     db = sqlite3.connect(path)
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.execute(f"PRAGMA user_version = {tm_module.SCHEMA_VERSION + 1}")
     db.commit()
     db.close()
     before = path.read_bytes()
@@ -62,8 +63,8 @@ def test_new_tm_carries_application_id_and_schema_version(tmp_path):
     path = tmp_path / "tm.sqlite"
     TranslationMemory(path).close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA application_id").fetchone()[0] == tm_module.APPLICATION_ID
+    assert db.execute("PRAGMA user_version").fetchone()[0] == tm_module.SCHEMA_VERSION
     db.close()
 
 
@@ -84,7 +85,7 @@ def test_locked_tm_is_waited_for_then_reported_as_a_lock(tmp_path):
     try:
         tm = TranslationMemory(path, lock_wait=0.6, notify=messages.append)
         assert tm.lookup_approved(["Xin chào."]) == {}   # reading is possible meanwhile
-        with pytest.raises(TMLockedError) as err:
+        with pytest.raises(tm_module.TMLockedError) as err:
             tm.add_approved([("Xin chào.", "Hello.")], "a.po")
         assert str(path) in str(err.value) and "locked" in str(err.value)
         assert any("waiting" in m for m in messages)
