@@ -236,7 +236,7 @@ def load_for_merge(path: str | Path) -> PoDocument | None:
         InputError: unreadable.
     """
     path = Path(path)
-    if not path.exists() and not path.is_symlink():
+    if not path.exists():  # also a dangling symlink: the write creates its target
         return None
     doc = read_po(path)
     require_unique(doc)

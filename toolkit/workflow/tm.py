@@ -43,7 +43,7 @@ APPLICATION_ID = 0x62747874
 #: ``PRAGMA user_version``: 1 = the two tables below. A file with a higher version is refused.
 SCHEMA_VERSION = 1
 #: Seconds to wait for another process's lock before reporting it; a notice after LOCK_NOTICE_S.
-LOCK_WAIT_S = 30.0
+LOCK_WAIT_S = 10.0
 LOCK_NOTICE_S = 2.0
 
 SCHEMA = """
