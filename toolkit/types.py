@@ -37,8 +37,6 @@ class Segment:
     text: str
     line: int = 1
 
-<<<<<<< HEAD
-=======
     @property
     def display_text(self) -> str:
         """The text a reviewer and the MT engine see: one line.
@@ -51,12 +49,6 @@ class Segment:
         """
         return _SOFT_BREAK.sub(" ", self.text)
 
-    @property
-    def id(self) -> str:
-        """Stable per-document id, ``seg-0001`` for the first segment (also the PO msgctxt)."""
-        return f"seg-{self.index + 1:04d}"
-
->>>>>>> seg
 
 class TermType(str, enum.Enum):
     """How a glossary entry is enforced (see glossary/README.md)."""
@@ -178,7 +170,8 @@ class Draft:
 class Status(str, enum.Enum):
     """Workflow state of a bilingual unit, mapped once per format.
 
-    PO: NEW = empty msgstr; FUZZY = ``#, fuzzy``; TRANSLATED = non-empty, non-fuzzy (approved).
+    PO: NEW = empty msgstr; FUZZY = ``#, fuzzy``; TRANSLATED = non-empty, non-fuzzy, i.e. approved
+    by a reviewer (test with :attr:`Unit.is_approved`, the one predicate for that).
     """
 
     NEW = "new"
@@ -201,6 +194,11 @@ class Unit:
         previous_msgid: the msgid this unit had before the source changed (PO ``#| msgid``).
         obsolete: a unit whose source is gone (PO ``#~``).
         flags: other PO flags besides fuzzy (e.g. ``c-format``), kept for round trips.
+        previous_msgctxt: the msgctxt before the source changed (PO ``#| msgctxt``).
+        msgid_plural: the plural source (PO ``msgid_plural``), None for a singular entry.
+        msgstr_plural: the plural translations ``msgstr[0..n-1]`` of a plural entry (``msgstr``
+            then repeats ``msgstr[0]``); empty for a singular entry.
+        previous_msgid_plural: PO ``#| msgid_plural``.
     """
 
     msgid: str
@@ -213,3 +211,24 @@ class Unit:
     previous_msgid: str | None = None
     obsolete: bool = False
     flags: tuple[str, ...] = field(default=())
+    previous_msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: tuple[str, ...] = ()
+    previous_msgid_plural: str | None = None
+
+    @property
+    def has_translation(self) -> bool:
+        """A non-empty msgstr (every form filled, for a plural entry)."""
+        if self.msgid_plural is not None:
+            return bool(self.msgstr_plural) and all(self.msgstr_plural)
+        return self.msgstr != ""
+
+    @property
+    def is_approved(self) -> bool:
+        """The one predicate for "a reviewer approved this": not fuzzy, translated, non-empty.
+
+        ``Status.TRANSLATED`` is the PO state "non-fuzzy with a msgstr", i.e. approved. Obsolete
+        entries can be approved too (a sentence that returns gets its translation back); callers
+        that want live entries only also test ``not unit.obsolete``.
+        """
+        return self.status is Status.TRANSLATED and self.has_translation

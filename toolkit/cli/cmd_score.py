@@ -15,6 +15,8 @@ def score_cmd(hyp: str, ref: str, glossary: str | None) -> int:
     from toolkit.workflow.score import score_po
 
     r = score_po(hyp, ref, glossary)
+    for warning in r.warnings:
+        click.echo(f"bitext: warning: {warning}", err=True)
     click.echo(f"segments\t{r.segments}")
     click.echo(f"BLEU\t{r.bleu:.2f}\t{r.bleu_signature}")
     click.echo(f"chrF\t{r.chrf:.2f}\t{r.chrf_signature}")

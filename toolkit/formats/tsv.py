@@ -125,22 +125,34 @@ def read_tsv(path: str | Path) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+#: ``status`` written for a fuzzy unit that carries ``needs review:`` reasons (read back as fuzzy).
+NEEDS_REVIEW_STATUS = "needs-review"
+_NEEDS_REVIEW = "needs review: "
+
+
 def write_units_tsv(path: str | Path, units: Sequence[Unit]) -> int:
     """Write units as ``id source target status notes`` rows (the main job's TSV).
 
-    ``id`` is the msgctxt (the segment id; empty if none), ``status`` the :class:`Status` value,
-    ``notes`` the extracted comments joined with ``" | "``.
+    ``id`` is the msgctxt (the segment id; empty if none); ``status`` the :class:`Status` value,
+    or ``needs-review`` for a fuzzy unit with machine-check problems; ``notes`` the ``needs
+    review: …`` reasons (the PO's translator comments of that kind, issue 12.16) followed by the
+    extracted comments, joined with ``" | "`` — so ``grep -c "needs review"`` counts the same
+    entries in the TSV as in the PO.
 
     Returns:
         number of rows written.
     """
-    rows = ([u.msgctxt or "", u.msgid, u.msgstr, u.status.value, NOTES_SEPARATOR.join(u.comments)]
-            for u in units)
-    return write_tsv(path, UNIT_COLUMNS, rows)
+    def row(u: Unit) -> list[str]:
+        reasons = [c for c in u.translator_comments if c.startswith(_NEEDS_REVIEW)]
+        status = NEEDS_REVIEW_STATUS if reasons and u.status is Status.FUZZY else u.status.value
+        return [u.msgctxt or "", u.msgid, u.msgstr, status, NOTES_SEPARATOR.join([*reasons, *u.comments])]
+
+    return write_tsv(path, UNIT_COLUMNS, (row(u) for u in units))
 
 
 def read_units_tsv(path: str | Path) -> list[Unit]:
-    """Read units written by :func:`write_units_tsv` (notes split back on ``" | "``).
+    """Read units written by :func:`write_units_tsv` (notes split back on ``" | "``; ``needs review:``
+    parts become translator comments, ``needs-review`` status FUZZY).
 
     Raises:
         FormatError: missing columns or an unknown status value, with the line.
@@ -153,12 +165,15 @@ def read_units_tsv(path: str | Path) -> list[Unit]:
     units = []
     for lineno, row in enumerate(rows, 2):
         try:
-            status = Status(row[col["status"]] or "new")
+            value = row[col["status"]] or "new"
+            status = Status.FUZZY if value == NEEDS_REVIEW_STATUS else Status(value)
         except ValueError:
             raise FormatError(f"unknown status {row[col['status']]!r}; use one of "
                               f"{', '.join(s.value for s in Status)}", path, lineno) from None
         notes = row[col["notes"]] if "notes" in col else ""
+        parts = notes.split(NOTES_SEPARATOR) if notes else []
         units.append(Unit(msgid=row[col["source"]], msgstr=row[col["target"]],
                           msgctxt=row[col["id"]] or None, status=status,
-                          comments=tuple(notes.split(NOTES_SEPARATOR)) if notes else ()))
+                          comments=tuple(p for p in parts if not p.startswith(_NEEDS_REVIEW)),
+                          translator_comments=tuple(p for p in parts if p.startswith(_NEEDS_REVIEW))))
     return units

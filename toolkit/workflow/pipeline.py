@@ -239,8 +239,10 @@ def _forget_machine_drafts(existing, tm) -> tuple[list[Unit], list[Unit]]:
     fuzzy = [u for u in existing.units if u.status is Status.FUZZY and u.msgstr and not u.obsolete]
     cached = tm.lookup_drafts([u.msgid for u in fuzzy], old_context)
     untouched = {id(u) for u in fuzzy if u.msgid in cached and cached[u.msgid].text == u.msgstr}
-    units = [replace(u, msgstr="", status=Status.NEW, translator_comments=()) if id(u) in untouched else u
-             for u in existing.units]
+    from toolkit.workflow.merge import reviewer_comments  # issue 12.1: a reviewer's note stays
+
+    units = [replace(u, msgstr="", status=Status.NEW, translator_comments=reviewer_comments(u.translator_comments))
+             if id(u) in untouched else u for u in existing.units]
     return units, [u for u in existing.units if id(u) in untouched]
 
 
@@ -361,9 +363,10 @@ def translate_files(inputs: Sequence[str | Path], out_dir: str | Path, options: 
 
 def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions, glossary, translator,
                    tm, progress) -> FileResult:
-    from toolkit.formats.po import po_header, read_po, write_po
+    from toolkit.formats.po import po_header
+    from toolkit.formats.placeholders import protect_placeholders
     from toolkit.formats.tsv import write_units_tsv
-    from toolkit.workflow.merge import approved_sources, merge_units
+    from toolkit.workflow.merge import approved_sources, load_for_merge, merge_units, write_merged_po
     from toolkit.segment.segmenter import segment_lines
     from toolkit.text.decode import iter_lines
     from toolkit.terms import enforce as terms
@@ -386,11 +389,11 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
         H_GLOSSARY: glossary.checksum if glossary else "none",
         H_SOURCE: source_hash.hexdigest()[:16],
     })
-    existing = read_po(po_path) if po_path.exists() else None
+    existing = load_for_merge(po_path)  # refuses duplicate entries (issue 12.4)
     if existing is not None:
         if tm is not None:  # learn what reviewers approved, also when nothing else is to be done
             tm.add_approved(((u.msgid, u.msgstr) for u in existing.units
-                             if u.status is Status.TRANSLATED and u.msgstr and not u.obsolete), str(po_path))
+                             if u.is_approved and not u.obsolete and u.msgid_plural is None), str(po_path))
         if tm is None and all(existing.header.get(k) == header[k] for k in (H_SOURCE, H_MODEL, H_SETTINGS, H_GLOSSARY)):
             # Without a draft cache, only the header proves the drafts are current: keep the file.
             result.status = "up-to-date"
@@ -415,7 +418,7 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
     fresh_drafts: dict[str, Draft] = {}
     for start in range(0, len(todo), DRAFT_CHUNK_SEGMENTS):
         chunk = todo[start:start + DRAFT_CHUNK_SEGMENTS]
-        drafts = dict(zip(chunk, terms.draft_segments(chunk, glossary, translator)))
+        drafts = dict(zip(chunk, terms.draft_segments(chunk, glossary, protect_placeholders(translator))))
         fresh_drafts.update(drafts)
         if tm is not None:  # committed now: an interrupted run loses at most this chunk's MT work
             tm.add_drafts(drafts, context)
@@ -453,7 +456,7 @@ def _translate_one(src: Path, po_path: Path, tsv_path: Path, options: RunOptions
             and tsv_path.exists() and tsv_path.stat().st_mtime >= po_path.stat().st_mtime:
         result.status = "up-to-date"          # nothing changed: leave both files untouched
         return result
-    write_po(po_path, units, header)
+    write_merged_po(po_path, units, header, existing)  # header comment kept; refused if saved meanwhile
     write_units_tsv(tsv_path, [u for u in units if not u.obsolete])
     return result
 

@@ -9,6 +9,9 @@ without that comment each form their own paragraph, after the positioned ones, i
 
 Text per segment: the approved msgstr; otherwise the draft (a fuzzy msgstr) unless
 ``approved_only``, then the source text (msgid). Edge newlines of a segment are dropped (b05).
+:func:`render_counts` says how many unapproved texts went in (``bitext render`` prints it on
+stderr, issue 12.18): fuzzy drafts, and stale translations (fuzzy with a previous msgid: the
+source sentence changed after it was translated).
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from pathlib import Path
 
 from toolkit.text.files import atomic_write_text, refuse_input_as_output
 from toolkit.formats.po import read_po
-from toolkit.types import Status, Unit
+from toolkit.types import Unit
 
 POSITION = re.compile(r"^position: p(\d+) s(\d+)( newline)?$")
 
@@ -33,7 +36,7 @@ def position_of(unit: Unit) -> tuple[int, int, bool] | None:
 
 def segment_text(unit: Unit, approved_only: bool = False) -> str:
     """The text rendered for one unit (see the module docstring)."""
-    if unit.status is Status.TRANSLATED and unit.msgstr:
+    if unit.is_approved:
         text = unit.msgstr
     elif unit.msgstr and not approved_only:
         text = unit.msgstr
@@ -63,15 +66,39 @@ def render_units(units: list[Unit], approved_only: bool = False) -> str:
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
 
-def render_po(path: str | Path, out: str | Path | None = None, approved_only: bool = False) -> str:
+def render_counts(units: list[Unit], approved_only: bool = False) -> dict[str, int]:
+    """Live units by what was rendered: ``approved``, ``fuzzy`` (drafts), ``stale`` (fuzzy with a
+    previous msgid), ``source`` (msgid used: untranslated, or unapproved under ``approved_only``)."""
+    counts = {"approved": 0, "fuzzy": 0, "stale": 0, "source": 0}
+    for unit in units:
+        if unit.obsolete:
+            continue
+        if unit.is_approved:
+            counts["approved"] += 1
+        elif unit.msgstr and not approved_only:
+            counts["stale" if unit.previous_msgid is not None else "fuzzy"] += 1
+        else:
+            counts["source"] += 1
+    return counts
+
+
+def render_po(path: str | Path, out: str | Path | None = None, approved_only: bool = False,
+              counts: dict[str, int] | None = None) -> str:
     """Render a PO file; write it atomically to ``out`` when given. Returns the text.
+
+    Args:
+        counts: if given, filled with :func:`render_counts`.
 
     Raises:
         InputError, FormatError: ``path`` cannot be read. WouldOverwriteError: ``out`` is ``path``.
+        OutputError: ``out`` is a FIFO, device or folder (a symlink is written through).
     """
     if out is not None:
         refuse_input_as_output(out, [path])
-    text = render_units(read_po(path).units, approved_only)
+    units = read_po(path).units
+    text = render_units(units, approved_only)
+    if counts is not None:
+        counts.update(render_counts(units, approved_only))
     if out is not None:
         atomic_write_text(out, text)
     return text

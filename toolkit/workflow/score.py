@@ -19,12 +19,15 @@ from pathlib import Path
 
 from toolkit.errors import FormatError, UsageError
 from toolkit.formats.po import read_po
-from toolkit.types import Status
 
 
 @dataclass(frozen=True)
 class ScoreReport:
-    """Corpus scores. ``term_rate`` is None without a glossary (or no term occurrences)."""
+    """Corpus scores. ``term_rate`` is None without a glossary (or no term occurrences).
+
+    ``hypotheses`` counts HYP's live entries with a msgstr; ``segments`` those that paired with a
+    reference and were scored. :attr:`warnings` says when references cover fewer.
+    """
 
     segments: int
     bleu: float
@@ -33,6 +36,15 @@ class ScoreReport:
     chrf_signature: str
     term_hits: int = 0
     term_total: int = 0
+    hypotheses: int = 0
+
+    @property
+    def warnings(self) -> list[str]:
+        """Coverage warning when some hypotheses had no reference (scores cover only the rest)."""
+        if self.hypotheses > self.segments:
+            return [f"references cover {self.segments} of {self.hypotheses} hypothesis segments "
+                    f"({self.hypotheses - self.segments} unscored); the scores are for the covered ones only"]
+        return []
 
     @property
     def term_rate(self) -> float | None:
@@ -43,7 +55,7 @@ def _ref_pairs(path: Path) -> list[tuple[str, str, str]]:
     """(context, source, reference) from a PO or TSV."""
     if path.suffix.lower() in (".po", ".pot"):
         return [(u.msgctxt or "", u.msgid, u.msgstr) for u in read_po(path).units
-                if not u.obsolete and u.status is Status.TRANSLATED and u.msgstr]
+                if not u.obsolete and u.is_approved]
     from toolkit.formats.tsv import read_tsv
 
     header, rows = read_tsv(path)
@@ -64,6 +76,9 @@ def score_po(hyp: str | Path, ref: str | Path, glossary: str | Path | None = Non
     """
     import sacrebleu
 
+    if Path(hyp).suffix.lower() in (".tsv", ".tab", ".txt", ".tmx"):
+        raise UsageError(f"{hyp}: the hypothesis must be a PO file (the translate output .po), not a "
+                         f"{Path(hyp).suffix[1:].upper()} file; references may be PO or TSV (--ref)")
     ref_rows = _ref_pairs(Path(ref))
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
     by_source: dict[str, list[int]] = defaultdict(list)
@@ -72,9 +87,11 @@ def score_po(hyp: str | Path, ref: str | Path, glossary: str | Path | None = Non
         by_source[src].append(i)
     used: set[int] = set()
     hyps, golds, sources = [], [], []
+    candidates_total = 0
     for unit in read_po(hyp).units:
         if unit.obsolete or not unit.msgstr:
             continue
+        candidates_total += 1
         candidates = by_key.get((unit.msgctxt or "", unit.msgid), []) + by_source.get(unit.msgid, [])
         idx = next((i for i in candidates if i not in used), None)
         if idx is None:
@@ -103,4 +120,4 @@ def score_po(hyp: str | Path, ref: str | Path, glossary: str | Path | None = Non
                 total += 1
                 hits += entry.target.casefold() in low
     return ScoreReport(len(hyps), round(b.score, 2), round(c.score, 2), str(bleu.get_signature()),
-                       str(chrf.get_signature()), hits, total)
+                       str(chrf.get_signature()), hits, total, candidates_total)
