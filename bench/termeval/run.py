@@ -52,12 +52,17 @@ def load_rows(path: Path = HERE / "sentences.tsv") -> list[dict]:
             for item in filter(None, (x.strip() for x in row["expect"].split(";;"))):
                 neg = item.startswith("!")
                 surface = item[1:].strip() if neg else item.split("=>")[0].strip()
+                # the k-th occurrence not inside an already annotated longer unit
                 k = seen.get(surface, 0)
-                pos = -1
-                for _ in range(k + 1):
+                placed = [(a, b) for a, b, _ in expect] + forbid
+                occ, pos = [], s.find(surface)
+                while pos >= 0:
+                    if neg or not any(a <= pos and pos + len(surface) <= b and b - a > len(surface) for a, b in placed):
+                        occ.append(pos)
                     pos = s.find(surface, pos + 1)
-                if pos < 0:
+                if len(occ) <= k:
                     raise ValueError(f"{row['id']}: {surface!r} not in the sentence")
+                pos = occ[k]
                 seen[surface] = k + 1
                 if neg:
                     forbid.append((pos, pos + len(surface)))

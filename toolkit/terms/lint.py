@@ -71,7 +71,7 @@ def _term_checks(e: TermEntry, report: LintReport) -> None:
                 and not (e.case_sensitive or e.not_after or e.not_before or e.word_check):
             report.warnings.append((line, f"one-syllable source {form!r} fires on every occurrence of a common "
                                           "word; make it case_sensitive or give not_after/not_before/word_check"))
-        if has_slots(form):
+        if has_slots(form) and form.strip() != "{PLACE}":      # {PLACE} alone: gazetteer names
             _pattern_checks(e, form, line, report)
     if e.type is not TermType.FORBIDDEN:
         for t in e.renderings:

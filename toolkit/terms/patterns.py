@@ -4,7 +4,7 @@
 Slot types (what the text at the slot must be, and the English put in the target):
 
 * ``{PROVINCE}``: a province or centrally-run city of the gazetteer (any case after its first
-  letter), or else a run of capitalised syllables that is not a gazetteer place of another kind;
+  letter; the gazetteer holds all 63 + 34, so a person's name after ``Bí thư Tỉnh ủy`` is not taken);
 * ``{NAME}``: any gazetteer place, or else a run of capitalised syllables (``Lũng Cú``, ``Na Mèo``);
 * ``{DOCNO}``: a document number as issued, ``05-CT/TW``, ``01/CT-TTg``, ``2862/QĐ-CTN``;
 * ``{NUMBER}``: digits (``Quân khu 7``).
@@ -109,8 +109,10 @@ class SlotReader:
         self.gaz, self.starts_term = gazetteer, starts_term
 
     def _syllable_end(self, p: int) -> int:
+        """End of the syllable at ``p``; an apostrophe between letters stays inside (``R'vê``)."""
         n = len(self.k)
-        while p < n and is_word_char(self.k[p]):
+        while p < n and (is_word_char(self.k[p]) or (self.k[p] == "'" and p + 1 < n and is_word_char(self.k[p + 1])
+                                                     and p > 0 and is_word_char(self.k[p - 1]))):
             p += 1
         return p
 
@@ -165,7 +167,10 @@ class SlotReader:
             end, place = hit
             if slot == "PROVINCE" and place.kind not in PROVINCE_KINDS:
                 return None
-            return end, self._original(p, end), place.english
+            if self._boundary(end):
+                return end, self._original(p, end), place.english
+        if slot == "PROVINCE":
+            return None
         end = self._capitalised_run(p)
         if end is None:
             return None
