@@ -20,8 +20,8 @@ and conflicting entries, duplicate TBX ids, and the term-base defects of issue 1
 * **conflicting variants**: one source form listed under two concepts with different English;
 * **slots that can never match**: a ``{SLOT}`` followed directly by a capitalised literal (the name
   run would take that word), or a source slot the target never uses;
-* **approved without evidence** (files with an ``evidence`` column): the entry cites no source and
-  is not marked ``proposed``.
+* **approved without evidence** (in a base where some entry cites evidence): the entry cites no
+  source and is not marked ``proposed``.
 """
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def lint_glossary(path: str | Path, source_lang: str = "vi", target_lang: str = 
         raise GlossaryError(f"unknown glossary format {suffix or '(no extension)'!r}; use .tsv, .csv or .tbx", name)
     data = read_input_bytes(name, GlossaryError, "glossary file")
     rows = read_rows(data, name, suffix, report, source_lang, target_lang)
-    has_evidence = any("evidence" in row for _, row in rows[:1])
+    has_evidence = any(row.get("evidence", "").strip() for _, row in rows)   # a base that cites sources
     entries = [e for line, row in rows if (e := entry_from_row(line, row, name, report)) is not None]
     for e in entries:
         _term_checks(e, report)
