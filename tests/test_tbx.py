@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from toolkit.errors import GlossaryError
 from toolkit.formats.tbx import read_tbx, write_tbx, xml_safe
+from toolkit.terms.load import check_entries
+from toolkit.terms.save import entry_row
 from toolkit.terms.termbase import Glossary, LintReport, _entry_from_row
 from toolkit.types import GlossaryEntry, TermType
 
@@ -85,9 +87,14 @@ def test_tbx_deprecated_term_becomes_forbidden_with_replacement():
 </langSet></termEntry></body></text></martif>""".encode()
     rows, warnings = read_tbx(data)
     assert warnings == []
-    assert [(r.fields["target"], r.fields["type"], r.fields.get("replacement", "")) for r in rows] == [
-        ("Politburo", "required", ""), ("Ministry of Politics", "forbidden", "Politburo")]
+    assert [(r.fields["target"], r.fields["type"], r.fields["forbidden"]) for r in rows] == [
+        ("Politburo", "required", "Ministry of Politics")]
     assert rows[0].line == 4 and rows[0].fields["note"] == "CPV English"
+    report = LintReport("t.tbx")
+    entry = _entry_from_row(rows[0].line, rows[0].fields, "t.tbx", report)
+    g = Glossary([entry, *[e for e in check_entries([entry], report) if e.type is TermType.FORBIDDEN]])
+    (m,) = g.match("Bộ Chính trị")
+    assert [(f.target, f.replacement) for f in g.forbidden_for(m.entry)] == [("Ministry of Politics", "Politburo")]
 
 
 def test_tbx_xml_illegal_characters_become_a_space_never_glue_words():
@@ -111,6 +118,32 @@ def test_tbx_writer_keeps_every_field(tmp_path):
                          for e in es]
     assert fields(back.entries) == fields(entries)
     assert back.warnings == []
+
+
+def test_tbx_export_maps_the_concept_onto_tbx_basic(tmp_path):
+    """termType per source form, administrativeStatus per English term, partOfSpeech, subjectField,
+    processStatus for proposed, source for the evidence; and the file reads back to the same concept."""
+    from lxml import etree
+
+    src = tmp_path / "g.tsv"
+    src.write_text("source\tabbrev\tvariants\ttarget\tadmitted\tforbidden\tstatus\tpos\tcontext\tevidence\tnot_before\n"
+                   "Bộ đội Biên phòng\tBĐBP\tBộ đội biên phòng\tBorder Guard\tBorder Guards | border guard force\t"
+                   "Border Army\tproposed\tproperNoun\tborder-guard\thttps://example.org/x\t{Name}\n", encoding="utf-8")
+    g = Glossary.load(src)
+    g.save(tmp_path / "g.tbx")
+    root = etree.fromstring((tmp_path / "g.tbx").read_bytes())
+    notes = lambda t: {n.get("type"): n.text for n in t.getparent() if n.tag == "termNote"}  # noqa: E731
+    terms = {t.text: notes(t) for t in root.iter("term")}
+    assert terms["Bộ đội Biên phòng"]["termType"] == "fullForm" and terms["BĐBP"]["termType"] == "abbreviation"
+    assert terms["Bộ đội biên phòng"]["termType"] == "variant" and terms["Bộ đội Biên phòng"]["partOfSpeech"] == "properNoun"
+    assert terms["Border Guard"]["administrativeStatus"] == "preferredTerm-admn-sts"
+    assert terms["Border Guard"]["processStatus"] == "provisionallyProcessed"
+    assert terms["border guard force"]["administrativeStatus"] == "admittedTerm-admn-sts"
+    assert terms["Border Army"]["administrativeStatus"] == "deprecatedTerm-admn-sts"
+    assert root.find(".//termEntry/descrip[@type='subjectField']").text == "border-guard"
+    assert root.find(".//termEntry/admin[@type='source']").text == "https://example.org/x"
+    back = Glossary.load(tmp_path / "g.tbx")
+    assert [entry_row(e) for e in back.entries] == [entry_row(e) for e in g.entries]
 
 
 # Terms: any text; the glossary's validation either rejects it (with a message) or it round-trips.

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from toolkit.terms.termbase import Glossary
-from toolkit.terms.enforce import (STRATEGIES, check_translation, draft_segments, find_rendering, locate_terms, protect,
-                           restore, summarize)
+from toolkit.terms.enforce import (STRATEGIES, check_translation, draft_segments, find_rendering, format_summary,
+                                   locate_terms, protect, restore, summarize)
 from toolkit.types import Hypothesis, TermStatus, TermType
 
 ROOT = Path(__file__).resolve().parent.parent
 CURATED = ROOT / "glossary" / "vi-en.tsv"
+FIXTURE = ROOT / "tests" / "data" / "glossary" / "terms-fixture.tsv"   # small: unit tests
 SEED = ROOT / "seeds" / "000_94a404d477b589ad.txt"
 WORD = re.compile(r"\w+")
 
@@ -63,6 +64,13 @@ def literal_mt(text: str) -> list[Hypothesis]:
 
 @pytest.fixture(scope="module")
 def glossary() -> Glossary:
+    """The small fixture base: enforcement unit tests must not depend on the curated file's content."""
+    return Glossary.load(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def curated() -> Glossary:
+    """The curated base, for the seed-article round trip (issue 4/13 done-criterion)."""
     return Glossary.load(CURATED)
 
 
@@ -127,9 +135,9 @@ def test_verify_accepts_plural_and_case_but_not_partial_words():
 # --- draft_segments -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("strategy", ["inline", "placeholder"])
-def test_seed_article_copying_translator_enforces_every_term(glossary, seed_sentences, strategy):
+def test_seed_article_copying_translator_enforces_every_term(curated, seed_sentences, strategy):
     tr = Recorder(copy_ascii)
-    drafts = draft_segments(seed_sentences, glossary, tr, strategy=strategy)
+    drafts = draft_segments(seed_sentences, curated, tr, strategy=strategy)
     assert len(drafts) == len(seed_sentences)
     assert len(tr.calls) == 1 and tr.calls[0][0] and len(tr.calls[0][0]) == len(seed_sentences)
     assert_every_occurrence_accounted(drafts)
@@ -139,9 +147,9 @@ def test_seed_article_copying_translator_enforces_every_term(glossary, seed_sent
     assert all(not d.flags for d in drafts)
 
 
-def test_seed_article_garbling_translator_flags_every_unmet_term(glossary, seed_sentences):
+def test_seed_article_garbling_translator_flags_every_unmet_term(curated, seed_sentences):
     tr = Recorder(garble)
-    drafts = draft_segments(seed_sentences, glossary, tr)
+    drafts = draft_segments(seed_sentences, curated, tr)
     assert_every_occurrence_accounted(drafts)
     s = summarize(drafts)
     must = sum(1 for d in drafts for c in d.checks if c.match.entry.type is not TermType.PREFERRED)
@@ -175,9 +183,9 @@ def test_unprotected_literal_renderings_are_repaired_in_the_draft(glossary):
 def test_notes_and_flags_name_terms_and_how_they_were_applied(glossary):
     (d,) = draft_segments(["Đảng ủy và chi bộ"], glossary, Recorder(copy_ascii))
     assert d.notes[0] == ("terms: Đảng ủy → Party Committee (enforced:inline); "
-                          "chi bộ → Party cells (enforced:inline)")
+                          "chi bộ → Party cell (enforced:inline)")
     (d,) = draft_segments(["Đảng ủy và chi bộ"], glossary, Recorder(garble))
-    assert d.flags == ("term-missing: Đảng ủy → Party Committee", "term-missing: chi bộ → Party cells",
+    assert d.flags == ("term-missing: Đảng ủy → Party Committee", "term-missing: chi bộ → Party cell",
                        "mt-split:2")
 
 
@@ -208,7 +216,9 @@ def test_summarize_counts_and_rate(glossary):
     assert {k: s[k] for k in ("occurrences", "enforced", "present", "repaired", "flagged", "warnings")} == {
         "occurrences": 3, "enforced": 0, "present": 0, "repaired": 0, "flagged": 3, "warnings": 0}
     assert s["usage_rate"] == 0.0 and s["segments_flagged"] == 2
-    assert summarize([])["usage_rate"] == 1.0
+    assert summarize([])["usage_rate"] is None                       # no rate over zero occurrences
+    assert format_summary(summarize([])).endswith("usage n/a (no term occurrences)")
+    assert format_summary(s).endswith("usage 0.0%")
 
 
 def test_check_translation_for_reviewed_po(glossary):
@@ -219,12 +229,51 @@ def test_check_translation_for_reviewed_po(glossary):
 # --- the tiny random-weight checkpoint (fixture and engine from the lead) ---------------------------
 
 @pytest.mark.slow
-def test_seed_article_tiny_checkpoint_every_term_present_or_flagged(glossary, seed_sentences, request):
+def test_seed_article_tiny_checkpoint_every_term_present_or_flagged(curated, seed_sentences, request):
     translate_mod = pytest.importorskip("toolkit.mt.translator")
     engine = translate_mod.load_engine(str(request.getfixturevalue("tiny_model_dir")), device="cpu")
     translator = translate_mod.Translator(engine)
-    short = [s for s in seed_sentences if len(s) < 90 and glossary.match(s)]   # headlines, captions
+    short = [s for s in seed_sentences if len(s) < 90 and curated.match(s)]   # headlines, captions
     assert len(short) >= 3
-    drafts = draft_segments(short, glossary, translator.translate)
+    drafts = draft_segments(short, curated, translator.translate)
     assert_every_occurrence_accounted(drafts)
     assert summarize(drafts)["occurrences"] > 0
+
+
+# --- issue 13: admitted alternatives, number, sentence case -----------------------------------------
+
+def test_verify_accepts_admitted_alternatives_and_reports_none_missing(glossary):
+    src = "các đồn Biên phòng ngăn chặn xuất, nhập cảnh trái phép"
+    assert check_translation(src, "border guard stations stopped illegal entry and exit", glossary) == []
+    assert [f.kind for f in check_translation(src, "frontier posts stopped crossings", glossary)] == [
+        "term-missing", "term-missing"]
+
+
+def test_verify_accepts_singular_and_plural_both_ways():
+    from toolkit.terms.model import TermEntry
+    from toolkit.types import TermMatch
+
+    def located(target, draft, pos="noun"):
+        m = TermMatch(0, 1, "x", TermEntry(source="x", target=target, pos=pos))
+        return locate_terms(draft, [m])[0][0] is not None
+
+    assert located("Party cell", "two Party cells met") and located("Party cell", "the Party cell met")
+    assert located("Party committees", "the Party committee met")            # an older base's plural target
+    assert located("Party Secretary", "Party Secretaries met") and located("border communities", "a border community")
+    assert not located("officers and soldiers", "officers and soldier", pos="phrase")
+    assert not located("news agency", "new agency")
+
+
+def test_inserted_term_is_capitalised_at_the_start_of_an_english_sentence(glossary):
+    src = "Chính trị viên phó cho biết đồn đã tuần tra. Chính ủy nói."
+    p = protect(src, glossary.match(src), "inline")
+    assert p.text.startswith("Deputy political commissar cho biết")
+    (d,) = draft_segments([src], glossary, Recorder(lambda t: [Hypothesis("deputy political commissar said so. "
+                                                                            "political Commissar spoke.")]))
+    assert d.text == "Deputy political commissar said so. Political Commissar spoke."
+
+
+def test_proper_noun_capitals_kept_and_mid_sentence_terms_not_capitalised(glossary):
+    src = "Ông nói với Chính trị viên phó của đồn Biên phòng Lũng Cú."
+    (d,) = draft_segments([src], glossary, Recorder(copy_ascii))
+    assert "w deputy political commissar w Lung Cu Border Post" in d.text

@@ -6,6 +6,22 @@ expansion or file/network access. Then ``lxml`` with ``resolve_entities=False``,
 ``load_dtd=False`` gives line numbers for messages. Sources: OWASP XXE Prevention Cheat Sheet;
 defusedxml README ("Python XML libraries").
 
+Mapping of a term-base concept onto TBX-Basic (v2; written and read back):
+
+* ``termEntry`` = one concept; ``descrip[@type="subjectField"]`` = its ``context`` (subject field),
+  ``note``, ``admin[@type="source"]`` = its ``evidence``;
+* source ``langSet``: one ``tig`` per source form with ``termNote[@type="termType"]`` =
+  ``fullForm`` / ``abbreviation`` / ``variant``; ``partOfSpeech`` on the full form;
+* target ``langSet``: the preferred rendering with ``administrativeStatus`` =
+  ``preferredTerm-admn-sts`` (``admittedTerm-admn-sts`` for a ``preferred``-type entry, as before),
+  ``partOfSpeech`` and ``processStatus`` (``finalized`` = approved, ``provisionallyProcessed`` =
+  proposed); each admitted alternative ``admittedTerm-admn-sts``; each forbidden rendering
+  ``deprecatedTerm-admn-sts``.
+* Our own categories keep the ``x-bitext-`` prefix (``x-bitext-type``, ``x-bitext-case``,
+  ``x-bitext-role``, ``x-bitext-not-after``, ``x-bitext-not-before``, ``x-bitext-word-check``) so that
+  TSV → TBX → TSV keeps every field. A file without ``termType`` notes (Weblate's) gives one row per
+  source term, as before.
+
 Structure read (TBX-Basic, v2; the element names are the standard's):
 ``martif/text/body/termEntry/langSet[@xml:lang]/(tig|ntig/termGrp)/term`` with
 ``termNote[@type="administrativeStatus"]`` (``deprecatedTerm-admn-sts`` marks a forbidden rendering),
@@ -156,7 +172,7 @@ def read_tbx(data: bytes, path: str = "<tbx>", source_lang: str = "vi",
                                        f"{seen_ids[entry_id]}); ids are ignored, the entry is kept"))
             else:
                 seen_ids[entry_id] = line
-        note_parts, context = [], ""
+        note_parts, context, evidence = [], "", ""
         for child in entry:
             name, kind = _local(child.tag), (child.get("type") or "").lower()
             text = " ".join("".join(child.itertext()).split())
@@ -165,6 +181,8 @@ def read_tbx(data: bytes, path: str = "<tbx>", source_lang: str = "vi",
                     note_parts.append(text)
             elif name == "descrip" and kind in ("context", "subjectfield"):
                 context = context or text
+            elif name in ("admin", "descrip") and kind == "source":
+                evidence = evidence or text
         sources, targets = [], []
         for lang_set in entry:
             if _local(lang_set.tag) != "langSet":
@@ -187,31 +205,60 @@ def read_tbx(data: bytes, path: str = "<tbx>", source_lang: str = "vi",
         if not targets:
             warnings.append((line, f"{label} has no {target_lang!r} term; skipped"))
             continue
-        approved = [t for t in targets if t[2].get("x-bitext-role") != "replacement"
-                    and _type_of(t[2]) is not TermType.FORBIDDEN]
-        replacements = [t for t in targets if t[2].get("x-bitext-role") == "replacement"]
-        forbidden = [t for t in targets if _type_of(t[2]) is TermType.FORBIDDEN]
-        best = (replacements or approved or [None])[0]
-        for s_line, s_text, s_props in sources:
-            if not s_text.strip():
-                warnings.append((s_line, f"{label}: empty {source_lang!r} term (untranslated entry); "
-                                         "skipped"))
-                continue
-            base = {"source": s_text, "note": " ".join(note_parts), "context": context,
-                    "case_sensitive": s_props.get("x-bitext-case", "")}
-            for k, (t_line, t_text, t_props) in enumerate(approved):
-                if k > 0:
-                    warnings.append((t_line, f"{label}: extra {target_lang!r} term {t_text!r} ignored "
-                                             "(one approved rendering per source term)"))
-                    continue
-                typ = _type_of(t_props) or TermType.REQUIRED
-                rows.append(TbxRow(s_line, {**base, "target": t_text, "type": typ.value}))
-            for t_line, t_text, _ in forbidden:
-                rows.append(TbxRow(s_line, {**base, "target": t_text, "type": "forbidden",
-                                            "replacement": best[1] if best else ""}))
-            if not approved and not forbidden:
-                warnings.append((s_line, f"{label}: no usable {target_lang!r} term; skipped"))
+        rows.extend(_entry_rows(label, sources, targets, " ".join(note_parts), context, evidence,
+                                source_lang, target_lang, warnings))
     return rows, warnings
+
+
+SOURCE_TERM_TYPES = {"fulltermtype": "fullForm", "fullform": "fullForm", "abbreviation": "abbrev",
+                     "acronym": "abbrev", "shortform": "abbrev", "initialism": "abbrev", "variant": "variants"}
+PROCESS_STATUS = {"approved": "finalized", "proposed": "provisionallyProcessed"}
+
+
+def _entry_rows(label, sources, targets, note, context, evidence, source_lang, target_lang, warnings):
+    """Glossary rows of one termEntry (see :func:`read_tbx`)."""
+    join = " | ".join
+    replacements = [t for t in targets if t[2].get("x-bitext-role") == "replacement"]
+    forbidden = [t for t in targets if t[2].get("x-bitext-role") != "replacement" and _type_of(t[2]) is TermType.FORBIDDEN]
+    rest = [t for t in targets if t not in replacements and t not in forbidden]
+    main = (next((t for t in rest if t[2].get("x-bitext-type")), None)
+            or next((t for t in rest if t[2].get("administrativestatus", "").lower() == "preferredterm-admn-sts"), None)
+            or (rest[0] if rest else None))
+    admitted = [t for t in rest if t is not main and t[1].strip()]
+    typed = any("termtype" in s[2] for s in sources)
+    groups = [sources] if typed else [[s] for s in sources]
+    rows = []
+    for group in groups:
+        full = next((s for s in group if SOURCE_TERM_TYPES.get(s[2].get("termtype", "").lower()) == "fullForm"), group[0])
+        s_line, s_text, s_props = full
+        if not s_text.strip():
+            warnings.append((s_line, f"{label}: empty {source_lang!r} term (untranslated entry); skipped"))
+            continue
+        others = {"abbrev": [], "variants": []}
+        for s in group:
+            if s is not full and s[1].strip():
+                others["abbrev" if SOURCE_TERM_TYPES.get(s[2].get("termtype", "").lower()) == "abbrev" else "variants"].append(s[1])
+        base = {"source": s_text, "note": note, "context": context, "evidence": evidence,
+                "case_sensitive": s_props.get("x-bitext-case", ""), "abbrev": join(others["abbrev"]),
+                "variants": join(others["variants"]), "not_after": s_props.get("x-bitext-not-after", ""),
+                "not_before": s_props.get("x-bitext-not-before", ""), "word_check": s_props.get("x-bitext-word-check", "")}
+        if replacements:            # an older file's forbidden entry: its replacement and the banned rendering
+            for t_line, t_text, _ in forbidden:
+                rows.append(TbxRow(s_line, {**base, "target": t_text, "type": "forbidden", "replacement": replacements[0][1]}))
+            continue
+        if main is None:
+            if forbidden:
+                warnings.append((s_line, f"{label}: only deprecated {target_lang!r} terms, no approved one; skipped"))
+            else:
+                warnings.append((s_line, f"{label}: no usable {target_lang!r} term; skipped"))
+            continue
+        t_line, t_text, t_props = main
+        status = t_props.get("x-bitext-status") or next(
+            (k for k, v in PROCESS_STATUS.items() if v.lower() == t_props.get("processstatus", "").lower()), "")
+        rows.append(TbxRow(s_line, {**base, "target": t_text, "type": (_type_of(t_props) or TermType.REQUIRED).value,
+                                    "admitted": join(t[1] for t in admitted), "forbidden": join(t[1] for t in forbidden),
+                                    "status": status, "pos": t_props.get("partofspeech", "") or s_props.get("partofspeech", "")}))
+    return rows
 
 
 def _type_of(props: dict[str, str]) -> TermType | None:
@@ -249,13 +296,27 @@ def write_tbx(entries: list[GlossaryEntry] | tuple[GlossaryEntry, ...], source_l
     for n, e in enumerate(entries, 1):
         te = sub(body, "termEntry", id=f"e{n}")
         if e.context:
-            sub(te, "descrip", e.context, type="context")
+            sub(te, "descrip", e.context, type="subjectField")
         if e.note:
             sub(te, "note", e.note)
-        tig = sub(sub(te, "langSet", lang=source_lang), "tig")
-        sub(tig, "term", e.source)
-        if e.case_sensitive:
-            sub(tig, "termNote", "sensitive", type="x-bitext-case")
+        if getattr(e, "evidence", ""):
+            sub(te, "admin", e.evidence, type="source")
+        ls_src = sub(te, "langSet", lang=source_lang)
+        forms = e.source_forms() if hasattr(e, "source_forms") else [(e.source, "fullForm")]
+        for k, (form, term_type) in enumerate(forms):
+            tig = sub(ls_src, "tig")
+            sub(tig, "term", form)
+            sub(tig, "termNote", term_type, type="termType")
+            if k == 0:
+                if getattr(e, "pos", ""):
+                    sub(tig, "termNote", e.pos, type="partOfSpeech")
+                if e.case_sensitive:
+                    sub(tig, "termNote", "sensitive", type="x-bitext-case")
+                for field_name, note_type in (("not_after", "x-bitext-not-after"), ("not_before", "x-bitext-not-before")):
+                    if getattr(e, field_name, ()):
+                        sub(tig, "termNote", " | ".join(getattr(e, field_name)), type=note_type)
+                if getattr(e, "word_check", False):
+                    sub(tig, "termNote", "yes", type="x-bitext-word-check")
         ls = sub(te, "langSet", lang=target_lang)
         if e.type is TermType.FORBIDDEN and e.replacement:
             rt = sub(ls, "tig")
@@ -266,4 +327,17 @@ def write_tbx(entries: list[GlossaryEntry] | tuple[GlossaryEntry, ...], source_l
         sub(tt, "term", e.target)
         sub(tt, "termNote", TYPE_TO_ADMIN_STATUS[e.type], type="administrativeStatus")
         sub(tt, "termNote", e.type.value, type="x-bitext-type")
+        if getattr(e, "pos", ""):
+            sub(tt, "termNote", e.pos, type="partOfSpeech")
+        if e.type is not TermType.FORBIDDEN:
+            sub(tt, "termNote", PROCESS_STATUS.get(getattr(e, "status", "approved"), "finalized"), type="processStatus")
+        for alt in getattr(e, "admitted", ()):
+            at = sub(ls, "tig")
+            sub(at, "term", alt)
+            sub(at, "termNote", "admittedTerm-admn-sts", type="administrativeStatus")
+            sub(at, "termNote", "admitted", type="x-bitext-role")
+        for bad in getattr(e, "forbidden", ()):
+            bt = sub(ls, "tig")
+            sub(bt, "term", bad)
+            sub(bt, "termNote", "deprecatedTerm-admn-sts", type="administrativeStatus")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -34,7 +34,8 @@ from typing import Callable, Sequence
 
 from toolkit.terms.termbase import Glossary
 from toolkit.types import Draft, DraftMethod, GlossaryEntry, Hypothesis, TermCheck, TermMatch, TermStatus, TermType
-from toolkit.text.keys import is_word_char, key_of, make_key
+from toolkit.terms.verify import (TARGET_SUFFIXES, accepted_renderings, approved_target, at_sentence_start,  # noqa: F401
+                                  capitalise_at, find_rendering, locate_terms, sentence_case)
 
 TranslateFn = Callable[[list[str], int], list[list[Hypothesis]]]
 
@@ -44,8 +45,6 @@ N_BEST = 4                      # hypotheses asked per segment when a glossary i
 PLACEHOLDER = "TERM{n}"
 # A restored placeholder: exactly as written is "enforced"; other spellings ("Term 1") are salvaged.
 PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z0-9])TERM\s?(\d+)(?![0-9])", re.IGNORECASE)
-# Endings accepted after an approved English term: plural and possessive.
-TARGET_SUFFIXES = ("'s", "es", "s", "'")
 PROTECTED_TYPES = (TermType.REQUIRED, TermType.DNT, TermType.FORBIDDEN)
 
 
@@ -83,11 +82,6 @@ class _Candidate:
         return must + len(self.forbidden), pref, 0
 
 
-def approved_target(entry: GlossaryEntry) -> str:
-    """The rendering that must appear for ``entry`` (a forbidden entry's replacement)."""
-    return entry.replacement if entry.type is TermType.FORBIDDEN else entry.target
-
-
 def protect(text: str, matches: Sequence[TermMatch], strategy: str = DEFAULT_STRATEGY) -> Protected:
     """Replace protected term occurrences in ``text`` before MT.
 
@@ -115,6 +109,8 @@ def protect(text: str, matches: Sequence[TermMatch], strategy: str = DEFAULT_STR
             continue
         out.append(text[pos:m.start])
         target = approved_target(m.entry)
+        if at_sentence_start(text, m.start):        # inserted English starts the sentence
+            target = capitalise_at(target, 0)
         if strategy == "placeholder":
             n = len(placeholders) + 1
             placeholders[n] = target
@@ -147,82 +143,6 @@ def restore(text: str, prot: Protected) -> tuple[str, set[int]]:
         return prot.placeholders[n]
 
     return PLACEHOLDER_RE.sub(put, text), salvaged
-
-
-def find_rendering(draft: str, rendering: str, claimed: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
-    """Occurrences of an English rendering in a draft.
-
-    Args:
-        draft: the English text.
-        rendering: the term to find (compared on :func:`toolkit.text.keys.make_key` keys: case-folded,
-            quotes/dashes unified, whitespace runs equal).
-        claimed: spans already taken by other terms; overlapping occurrences are skipped.
-
-    Returns:
-        Non-overlapping ``(start, end)`` offsets into ``draft``, left to right; an accepted plural or
-        possessive ending (:data:`TARGET_SUFFIXES`) is included in the span.
-    """
-    want = key_of(rendering)
-    if not want:
-        return []
-    key = make_key(draft)
-    k, n, L = key.text, len(key.text), len(want)
-    found: list[tuple[int, int]] = []
-    p = k.find(want)
-    while p >= 0:
-        end = p + L
-        ok = not (p > 0 and is_word_char(k[p - 1]) and is_word_char(k[p]))
-        if ok and end < n and is_word_char(k[end - 1]) and is_word_char(k[end]):
-            ok = False
-            for suf in TARGET_SUFFIXES:
-                if k.startswith(suf, end) and (end + len(suf) >= n or not is_word_char(k[end + len(suf)])):
-                    end, ok = end + len(suf), True
-                    break
-        if ok:
-            span = key.span(p, end)
-            if not any(span[0] < c[1] and c[0] < span[1] for c in claimed):
-                found.append(span)
-                p = k.find(want, end)
-                continue
-        p = k.find(want, p + 1)
-    return found
-
-
-def locate_terms(draft: str, matches: Sequence[TermMatch], glossary: Glossary | None = None
-                 ) -> tuple[list[tuple[int, int] | None], list[tuple[int, int, int]]]:
-    """Verify a draft: where is each occurrence's approved rendering, and which forbidden ones appear.
-
-    Args:
-        draft: English text.
-        matches: the source's term occurrences.
-        glossary: gives the forbidden renderings of each source term (none checked when ``None``).
-
-    Returns:
-        ``(spans, forbidden)``: ``spans[i]`` is the draft span of ``matches[i]``'s approved target or
-        ``None`` when missing (longer targets are placed first; each draft occurrence serves one
-        source occurrence); ``forbidden`` lists ``(match index, start, end)`` of forbidden renderings
-        found outside approved spans.
-    """
-    spans: list[tuple[int, int] | None] = [None] * len(matches)
-    claimed: list[tuple[int, int]] = []
-    by_target: dict[str, list[int]] = {}
-    for i, m in enumerate(matches):
-        by_target.setdefault(approved_target(m.entry), []).append(i)
-    for target in sorted(by_target, key=lambda t: -len(key_of(t))):
-        hits = find_rendering(draft, target, claimed)
-        for i, span in zip(by_target[target], hits):
-            spans[i] = span
-            claimed.append(span)
-    forbidden: list[tuple[int, int, int]] = []
-    if glossary is not None:
-        seen: set[tuple[int, int]] = set()
-        for i, m in enumerate(matches):
-            for bad in glossary.forbidden_for(m.entry):
-                for span in find_rendering(draft, bad.target, claimed):
-                    if span not in seen:
-                        seen.add(span)
-                        forbidden.append((i, *span))
-    return spans, forbidden
 
 
 # English function words: a bare-term rendering made only of these (or of short tokens) says nothing
@@ -387,6 +307,7 @@ def draft_segments(sources: Sequence[str], glossary: Glossary | None, translate:
                 else:
                     flags.append(f"term-missing: {_label(m)}")
         notes = [f"terms: {'; '.join(parts)}"] if parts else []
+        texts[i] = sentence_case(texts[i], spans)
         if c.label:
             notes.append(f"mt: hypothesis {c.label} chosen to satisfy glossary terms")
         draft = Draft(texts[i], tuple(flags), tuple(notes), tuple(checks), DraftMethod.MT)
@@ -429,7 +350,7 @@ def summarize(drafts: Sequence[Draft]) -> dict:
     Returns:
         ``{"occurrences", "enforced", "present", "repaired", "flagged", "warnings", "usage_rate",
         "segments_flagged", "terms": [...]}``; ``usage_rate`` = (enforced + present + repaired) /
-        occurrences (1.0 when there are none); ``terms`` has the same counts per glossary source
+        occurrences, ``None`` when there are none (no rate over zero occurrences); ``terms`` has the same counts per glossary source
         term, most frequent first.
     """
     names = {TermStatus.ENFORCED: "enforced", TermStatus.PRESENT: "present", TermStatus.REPAIRED: "repaired",
@@ -447,17 +368,21 @@ def summarize(drafts: Sequence[Draft]) -> dict:
             row["occurrences"] += 1
             row[names[c.status]] += 1
     used = totals["enforced"] + totals["present"] + totals["repaired"]
-    totals["usage_rate"] = round(used / totals["occurrences"], 4) if totals["occurrences"] else 1.0
+    # no rate over zero occurrences (issue 13: "0 occurrences … usage 100.0%" said nothing)
+    totals["usage_rate"] = round(used / totals["occurrences"], 4) if totals["occurrences"] else None
     totals["segments_flagged"] = sum(1 for d in drafts if any(f.startswith("term-") for f in d.flags))
     totals["terms"] = sorted(per.values(), key=lambda r: (-r["occurrences"], r["source"]))
     return totals
 
 
 def format_summary(summary: dict) -> str:
-    """One line for the console: ``terms: 52 occurrences, 40 enforced, … usage 96.2%``."""
+    """One line for the console: ``terms: 52 occurrences, 40 enforced, … usage 96.2%``; without
+    occurrences (or a ``None`` rate) the usage reads ``n/a``, never a rate over zero."""
+    rate = summary.get("usage_rate")
+    usage = f"{rate * 100:.1f}%" if rate is not None and summary["occurrences"] else "n/a (no term occurrences)"
     return (f"terms: {summary['occurrences']} occurrences, {summary['enforced']} enforced, "
             f"{summary['present']} present, {summary['repaired']} repaired, {summary['flagged']} flagged, "
-            f"{summary['warnings']} warnings; usage {summary['usage_rate'] * 100:.1f}%")
+            f"{summary['warnings']} warnings; usage {usage}")
 
 
 @dataclass(frozen=True)
