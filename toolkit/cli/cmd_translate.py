@@ -8,6 +8,7 @@ import click
 from toolkit.cli.app import app
 from toolkit.errors import EXIT_FLAGGED, EXIT_OK
 from toolkit.mt.model_source import DEFAULT_MODEL
+from toolkit.mt.precision import QUANTIZE_CHOICES
 
 
 @app.command("translate")
@@ -24,10 +25,10 @@ from toolkit.mt.model_source import DEFAULT_MODEL
 @click.option("--max-batch-tokens", "--batch-size", "max_batch_tokens", type=click.IntRange(1), default=None,
               help="Batch size in padded source tokens (default on CPU: 512 torch, 1024 ct2 "
                    "with at most 32 beam rows; 8192 on CUDA).")
-@click.option("--quantize", type=click.Choice(["int8", "bf16", "none"]), default=None,
-              help="CPU precision of the torch engine: int8 (default; int8 weights, per-row int8 "
-                   "activations, batch-invariant), bf16, or none (exact float32). CUDA always uses "
-                   "bf16/fp16; CTranslate2 uses its converted model's precision.")
+@click.option("--quantize", type=click.Choice(QUANTIZE_CHOICES), default=None,
+              help="CPU precision of the torch engine: auto (default: bf16 on CPUs with AMX tiles, "
+                   "else int8), int8 (int8 weights, per-row int8 activations), bf16, or none (exact "
+                   "float32). CUDA always uses bf16/fp16; CTranslate2 uses its converted model's precision.")
 @click.option("--tm", "tm_path", type=click.Path(path_type=Path), default=None,
               help="Translation memory file (default: OUTDIR/.bitext-tm.sqlite).")
 @click.option("--no-tm", is_flag=True, help="Neither read nor write the translation memory.")
