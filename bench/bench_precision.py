@@ -33,10 +33,12 @@ def _lines() -> list[str]:
 
 def _engines(model: Path, beams: int):
     from toolkit.mt.engine_torch import TorchMarianEngine
+    from toolkit.mt.precision import auto_quantize
 
+    auto = auto_quantize()  # what --quantize auto (the default) picks on this CPU
     for q in ("none", "int8", "bf16"):
-        yield f"torch {q if q != 'none' else 'fp32'}", TorchMarianEngine(str(model), device="cpu", beams=beams,
-                                                                        quantize=q)
+        name = f"torch {q if q != 'none' else 'fp32'}" + (" (auto here)" if q == auto else "")
+        yield name, TorchMarianEngine(str(model), device="cpu", beams=beams, quantize=q)
     if importlib.util.find_spec("ctranslate2") is None:
         return
     from toolkit.mt.engine_ct2 import CT2MarianEngine, convert_model
@@ -57,6 +59,9 @@ def main() -> int:
         model = build_marian_checkpoint(Path(tmp) / "tiny", sentence_lines(SEED.read_text(encoding="utf-8")),
                                         sentence_lines(SAMPLE_EN.read_text(encoding="utf-8")), arch="tiny",
                                         fit_steps=120)
+        from bench_translate import cpu_line
+
+        print(cpu_line())
         print(f"{len(lines)} lines, tiny fitted checkpoint")
         print("| engine | beams | alone = batch | = torch fp32 | chrF vs fp32 |")
         print("|---|---:|---:|---:|---:|")

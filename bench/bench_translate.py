@@ -16,10 +16,10 @@ What it does, all in one run so that only ratios measured together are compared:
    includes them):
 
    - ``naive``: transformers ``generate`` one sentence at a time (the baseline);
-   - ``torch``: our TorchMarianEngine as shipped (int8 weights, per-row int8 activations,
-     token-budgeted batches);
-   - ``torch-bf16``: the same in bfloat16 (``quantize="bf16"``);
-   - ``torch-fp32``: the same in exact float32 (``quantize="none"``);
+   - ``torch``: our TorchMarianEngine as shipped (``quantize="auto"``: the precision this CPU
+     gets by default, named in the output; token-budgeted batches);
+   - ``torch-int8`` / ``torch-bf16`` / ``torch-fp32``: the same with ``--quantize`` forced (the
+     one ``auto`` picks is left out: it is ``torch``);
    - ``ct2-bare-B``: bare ``ctranslate2.Translator.translate_batch`` on length-sorted chunks of B
      sentences (its best use: one call per chunk, cap from the chunk's longest);
    - ``ct2``: our CT2MarianEngine as shipped;
@@ -27,6 +27,21 @@ What it does, all in one run so that only ratios measured together are compared:
      engine, no glossary) on the sentences as an article with a fresh translation memory, then
      again with the PO/TSV outputs deleted so every draft must come from the memory; seconds of
      the ``translate_files`` call, and whether torch was imported at all.
+
+Equal, counted work (issue 11): every worker counts the output tokens it actually produced, per
+text up to that text's forced length (``</s>`` included), and the run fails (exit 1, "UNEQUAL
+WORK", after the table) when a variant's count differs from the forced total by more than 1 %. CTranslate2 has one ``max_decoding_length`` per
+call, so with ``</s>`` banned it decodes every text of a call to the call's longest cap; those
+extra tokens are batch padding, as are a torch batch's finished rows (transformers keeps computing
+them until the batch's longest cap): both are counted as ``decoded`` but not as output. The
+pipeline's retry of drafts that hit the length cap (``no_repeat_ngram_size``) is disabled for
+``tm-first``, since here every draft runs to its cap by construction and the retry would do the
+MT twice; the run says so. The header names the CPU (model, ISA flags, usable cores), and each
+variant also reports minor page faults and involuntary context switches (what a swing between
+rounds would come from).
+
+The cached model's folder name carries a hash of the builder's source (``marian_builder.py`` and
+:func:`build_model`), so a changed builder builds a new model instead of reusing a stale one.
 
 Its last line is ``ratios: torch_vs_naive=X ct2_vs_naive=Y ct2_overhead=Z tm_rerun_speedup=W``
 (``ct2_overhead`` = our CT2 engine's seconds / bare CTranslate2's at its best batch size).
@@ -49,7 +64,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "_work"
 SEED = ROOT / "seeds" / "000_94a404d477b589ad.txt"
 OUTPUT_RATIO = 1.2  # forced output tokens per source token (issue 6)
-BARE_BATCH_SIZES = (8, 16)
+BARE_BATCH_SIZES = (4, 8, 16)
 
 
 def bench_sentences(n: int) -> list[str]:
@@ -69,6 +84,23 @@ def bench_sentences(n: int) -> list[str]:
             cur.append(part)
         out.append(", ".join(cur))
     return out[:n]
+
+
+def builder_hash() -> str:
+    """12 hex digits of SHA-256 over the checkpoint builder's source and :func:`build_model`'s."""
+    import hashlib
+    import inspect
+
+    import toolkit.testing.marian_builder as mb
+
+    h = hashlib.sha256(Path(mb.__file__).read_bytes())
+    h.update(inspect.getsource(build_model).encode())
+    return h.hexdigest()[:12]
+
+
+def default_model_dir() -> Path:
+    """``bench/_work/opus-mt-vi-en-bench-<builder hash>``: rebuilt whenever the builder changes."""
+    return WORK / f"opus-mt-vi-en-bench-{builder_hash()}"
 
 
 def build_model(path: Path) -> Path:
@@ -106,13 +138,41 @@ def _force_caps() -> None:
     batching.OUTPUT_CAP_SLACK_TOKENS = 0
 
 
+def _usage() -> dict:
+    """Minor page faults and involuntary context switches of this process so far."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return {"minflt": ru.ru_minflt, "nivcsw": ru.ru_nivcsw}
+
+
+def _count_engine_tokens(engine_cls) -> dict:
+    """Wrap ``engine_cls.generate`` so that it counts the output tokens of every call.
+
+    Counts come from the engine's own per-call tally (``engine.last_output_tokens``: generated
+    tokens of each returned best hypothesis, ``</s>`` included), not from the forced lengths.
+    """
+    tally = {"output": 0, "decoded": 0, "calls": 0}
+    original = engine_cls.generate
+
+    def generate(self, texts, **kw):
+        out = original(self, texts, **kw)
+        tally["output"] += sum(self.last_output_tokens)
+        tally["decoded"] += sum(self.last_decoded_tokens)
+        tally["calls"] += 1
+        return out
+
+    engine_cls.generate = generate
+    return tally
+
+
 def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Path) -> dict:
-    """Run one variant in this process; returns its measurements."""
+    """Run one variant in this process; returns its measurements, counted output tokens included."""
     _force_caps()
     from toolkit.mt.batching import output_cap
+    from toolkit.mt.cpu import usable_cores
 
-    threads = os.cpu_count() or 1
+    threads = usable_cores()
     result: dict = {"variant": variant}
+    decoded = None
     if variant == "naive":
         import torch
         from transformers import MarianMTModel, MarianTokenizer
@@ -123,26 +183,30 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
         torch.set_num_threads(threads)
         tok = MarianTokenizer.from_pretrained(str(model))
         m = MarianMTModel.from_pretrained(str(model)).eval()
+        pad = m.config.pad_token_id
 
-        def naive(texts):
+        def naive(texts) -> int:
+            n = 0
             for s in texts:
                 enc = tok([s], return_tensors="pt")
                 with torch.inference_mode():
-                    m.generate(**enc, num_beams=beams, max_new_tokens=output_cap(enc["input_ids"].shape[1]),
-                               max_length=None)
+                    seq = m.generate(**enc, num_beams=beams, max_new_tokens=output_cap(enc["input_ids"].shape[1]),
+                                     max_length=None)
+                n += int((seq[0] != pad).sum())  # generated tokens, </s> included, decoder start excluded
+            return n
         naive(sentences[:1])  # warm-up
-        t0 = time.perf_counter()
-        naive(sentences)
-        result["seconds"] = time.perf_counter() - t0
-    elif variant in ("torch", "torch-bf16", "torch-fp32"):
+        before, t0 = _usage(), time.perf_counter()
+        output = naive(sentences)
+    elif variant.startswith("torch"):
         from toolkit.mt.engine_torch import TorchMarianEngine
 
-        engine = TorchMarianEngine(str(model), device="cpu", beams=beams,
-                                   quantize={"torch-fp32": "none", "torch-bf16": "bf16"}.get(variant, "int8"))
+        quantize = {"torch-fp32": "none", "torch-bf16": "bf16", "torch-int8": "int8"}.get(variant, "auto")
+        engine = TorchMarianEngine(str(model), device="cpu", beams=beams, quantize=quantize)
+        result["precision"] = engine.settings.precision
         engine.generate(sentences[:1])  # warm-up
-        t0 = time.perf_counter()
+        before, t0 = _usage(), time.perf_counter()
         engine.generate(sentences)
-        result["seconds"] = time.perf_counter() - t0
+        output, decoded = sum(engine.last_output_tokens), sum(engine.last_decoded_tokens)
     elif variant.startswith("ct2-bare-"):
         import ctranslate2
         import sentencepiece as spm
@@ -153,23 +217,36 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
                                     inter_threads=1, intra_threads=threads)
         pieces = sorted((sp.encode(s, out_type=str) + ["</s>"] for s in sentences), key=len, reverse=True)
         tr.translate_batch(pieces[:1], beam_size=beams, max_decoding_length=4)  # warm-up
-        t0 = time.perf_counter()
+        before, t0 = _usage(), time.perf_counter()
+        output = decoded = 0
         for k in range(0, len(pieces), size):
             chunk = pieces[k:k + size]
-            tr.translate_batch(chunk, beam_size=beams, max_input_length=0,
-                               max_decoding_length=output_cap(max(map(len, chunk))))
-        result["seconds"] = time.perf_counter() - t0
+            res = tr.translate_batch(chunk, beam_size=beams, max_input_length=0, return_end_token=True,
+                                     max_decoding_length=output_cap(max(map(len, chunk))))
+            for src, r in zip(chunk, res):
+                n = len(r.hypotheses[0])  # decoded to the call's cap; the text's own is its output
+                decoded += n
+                output += min(n, output_cap(len(src)))
     elif variant == "ct2":
         from toolkit.mt.engine_ct2 import CT2MarianEngine
 
         engine = CT2MarianEngine(str(model), device="cpu", beams=beams)
+        result["call_shape"] = f"{engine.max_batch_rows} rows, {engine.max_batch_tokens} tokens ({engine.call_shape_source})"
         engine.generate(sentences[:1])  # warm-up
-        t0 = time.perf_counter()
+        before, t0 = _usage(), time.perf_counter()
         engine.generate(sentences)
-        result["seconds"] = time.perf_counter() - t0
+        output, decoded = sum(engine.last_output_tokens), sum(engine.last_decoded_tokens)
     elif variant in ("tm-first", "tm-rerun"):
+        import toolkit.mt.translator as translator
         from toolkit.workflow.pipeline import RunOptions, translate_files
 
+        # With </s> banned every draft ends at its cap and would be retried with
+        # no_repeat_ngram_size: the MT twice. Disabled here so that tm-first does the same work as
+        # the others (printed in the header).
+        translator.Translator._problem = lambda self, source, hyp: None
+        from toolkit.mt.engine_torch import TorchMarianEngine
+
+        tally = _count_engine_tokens(TorchMarianEngine)
         article, out = tmp / "article.txt", tmp / "out"
         if variant == "tm-first":
             shutil.rmtree(out, ignore_errors=True)
@@ -179,14 +256,49 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
                 if p.suffix in (".po", ".tsv"):
                     p.unlink()
         opts = RunOptions(model=str(model), engine="torch", device="cpu", beams=beams, glossary=None)
-        t0 = time.perf_counter()
+        before, t0 = _usage(), time.perf_counter()
         translate_files([article], out, opts)
-        result["seconds"] = time.perf_counter() - t0
         result["torch_imported"] = "torch" in sys.modules
+        output, decoded = tally["output"], tally["decoded"]
     else:
         raise SystemExit(f"unknown variant {variant}")
+    result["seconds"] = time.perf_counter() - t0
+    after = _usage()
+    result.update({k: after[k] - before[k] for k in after})
+    result["output_tokens"] = output
+    result["decoded_tokens"] = decoded if decoded is not None else output
     result["rss_mb"] = _rss_mb()
     return result
+
+
+def check_counted_work(runs: dict[str, list[dict]], expected: int, tolerance: float = 0.01
+                       ) -> tuple[str, list[str]]:
+    """Fail loudly unless every timed run produced the same counted output tokens (within 1 %).
+
+    ``tm-rerun`` translates nothing (every draft from the memory) and must count 0.
+
+    Returns:
+        ``(report, problems)``: one line per variant (counted output tokens, and decoded tokens,
+        padding included), and the variants whose count differs from ``expected`` (the sum of the
+        forced lengths) by more than ``tolerance`` (or ``tm-rerun`` translating anything).
+    """
+    lines, bad = [], []
+    for v, rs in runs.items():
+        counts = sorted({r["output_tokens"] for r in rs})
+        want = 0 if v == "tm-rerun" else expected
+        lines.append(f"  {v:12s} output tokens {'/'.join(map(str, counts))}, decoded "
+                     f"{'/'.join(map(str, sorted({r['decoded_tokens'] for r in rs})))}")
+        if any(abs(c - want) > tolerance * max(want, 1) for c in counts):
+            bad.append(f"{v}: {counts} counted output tokens, expected {want}")
+    return "\n".join(lines), bad
+
+
+def cpu_line() -> str:
+    """``CPU: <model>; ISA: <flags>; <n> usable cores, L2 …, L3 …`` (toolkit.mt.cpu)."""
+    from toolkit.mt.cpu import cpu_info
+
+    c = cpu_info()
+    return f"CPU: {c.model} ({c.vendor}); ISA: {c.isa()}; {c.cores} usable cores, L2 {c.l2_kib} KiB, L3 {c.l3_kib} KiB"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,19 +309,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="8 sentences, 1 repeat (a smoke run)")
     ap.add_argument("--skip", default="", help="comma-separated variants to leave out")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
-    ap.add_argument("--model", type=Path, default=WORK / "opus-mt-vi-en-bench")
+    ap.add_argument("--model", type=Path, default=None, help="default: bench/_work/opus-mt-vi-en-bench-<builder hash>")
     args = ap.parse_args(argv)
     if args.quick:
         args.sentences, args.repeats = 8, 1
+    args.model = args.model or default_model_dir()
     sentences = bench_sentences(args.sentences)
     if args.worker:
         print(json.dumps(worker(args.worker, args.model, sentences, args.beams, WORK / "tm")))
         return 0
 
+    from toolkit.mt.precision import auto_quantize
+
+    print(cpu_line(), flush=True)
     (WORK / "tm").mkdir(parents=True, exist_ok=True)
     build_model(args.model)
     skip = set(filter(None, args.skip.split(",")))
-    timed = [v for v in ["naive", "torch", "torch-bf16", "torch-fp32", *(f"ct2-bare-{b}" for b in BARE_BATCH_SIZES), "ct2"]
+    auto = auto_quantize()
+    forced = [f"torch-{n}" for q, n in (("int8", "int8"), ("bf16", "bf16"), ("none", "fp32")) if q != auto]
+    timed = [v for v in ["naive", "torch", *forced, *(f"ct2-bare-{b}" for b in BARE_BATCH_SIZES), "ct2"]
              if v not in skip]
     runs: dict[str, list[dict]] = {}
 
@@ -221,7 +339,9 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"{variant} failed:\n{proc.stderr[-2000:]}")
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         runs.setdefault(variant, []).append(r)
-        print(f"  {variant:12s} {r['seconds']:8.2f} s  {r['rss_mb']:6.0f} MB", file=sys.stderr, flush=True)
+        extra = "".join(f"  {r[k]}" for k in ("precision", "call_shape") if k in r)
+        print(f"  {variant:12s} {r['seconds']:8.2f} s  {r['rss_mb']:6.0f} MB  {r['minflt']:8d} minflt "
+              f"{r['nivcsw']:6d} nivcsw{extra}", file=sys.stderr, flush=True)
 
     for rep in range(args.repeats):
         k = rep % len(timed)
@@ -238,21 +358,30 @@ def main(argv: list[str] | None = None) -> int:
     sp = spm.SentencePieceProcessor(model_file=str(args.model / "source.spm"))
     src_tokens = [len(sp.encode(s)) + 1 for s in sentences]
     out_tokens = sum(output_cap(n) for n in src_tokens)
+    report, unequal = check_counted_work(runs, out_tokens)
+    print(report)
     med = {v: statistics.median(r["seconds"] for r in rs) for v, rs in runs.items()}
     rss = {v: max(r["rss_mb"] for r in rs) for v, rs in runs.items()}
     base = med.get("naive")
+    print(cpu_line())
     print(f"{len(sentences)} sentences, {sum(src_tokens)} source tokens, {out_tokens} output tokens "
-          f"(forced, {OUTPUT_RATIO}× source), beam {args.beams}, {os.cpu_count()} CPU threads, "
-          f"median of {args.repeats}")
-    print("| variant | seconds | sentences/s | output tokens/s | × naive | peak RSS |")
-    print("|---|---:|---:|---:|---:|---:|")
+          f"(forced, {OUTPUT_RATIO}× source; counted in every variant, equal), beam {args.beams}, "
+          f"{_threads()} CPU threads, median of {args.repeats}; "
+          f"torch = --quantize auto = {auto}")
+    if "tm" not in skip:
+        print("tm-first: the pipeline's length-cap retry (no_repeat_ngram_size) is disabled: with </s> banned "
+              "every draft ends at its cap and would be translated twice")
+    print("| variant | seconds | rounds | sentences/s | output tokens/s | × naive | peak RSS |")
+    print("|---|---:|---|---:|---:|---:|---:|")
     for v in runs:
         s = med[v]
         extra = ""
         if v == "tm-rerun":
             extra = " (torch imported)" if any(r.get("torch_imported") for r in runs[v]) else " (no torch import)"
         speed = f"{base / s:.1f}×" if base else "—"
-        print(f"| {v}{extra} | {s:.2f} | {len(sentences) / s:.2f} | {out_tokens / s:.0f} | {speed} | {rss[v]:.0f} MB |")
+        rounds = ", ".join(f"{r['seconds']:.1f}" for r in runs[v])
+        print(f"| {v}{extra} | {s:.2f} | {rounds} | {len(sentences) / s:.2f} | {out_tokens / s:.0f} | {speed} "
+              f"| {rss[v]:.0f} MB |")
     bare = [med[v] for v in med if v.startswith("ct2-bare-")]
 
     def ratio(a, b):
@@ -261,7 +390,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratios: torch_vs_naive={ratio(base, med.get('torch'))} ct2_vs_naive={ratio(base, med.get('ct2'))} "
           f"ct2_overhead={ratio(med.get('ct2'), min(bare) if bare else None)} "
           f"tm_rerun_speedup={ratio(med.get('tm-first'), med.get('tm-rerun'))}")
+    if unequal:  # after the table, so that a long run is not lost; still a failure
+        print("UNEQUAL WORK, the timings are not comparable:\n  " + "\n  ".join(unequal), file=sys.stderr)
+        return 1
     return 0
+
+
+def _threads() -> int:
+    from toolkit.mt.cpu import usable_cores
+
+    return usable_cores()
 
 
 if __name__ == "__main__":

@@ -132,11 +132,10 @@ def test_passing_the_converted_folder_as_the_model_names_the_checkpoint(ct2_mode
         resolve_model(str(int8))
 
 
-def test_cpu_calls_hold_at_most_32_beam_rows(ct2_model, monkeypatch):
-    import toolkit.mt.engine_ct2 as ec
-
+def test_cpu_calls_hold_at_most_the_machines_beam_rows(ct2_model):
     model, int8, _ = ct2_model
     engine = CT2MarianEngine(str(model), device="cpu", beams=4, ct2_dir=int8)
+    engine.max_batch_rows = 32  # the CPU default on 1-2 cores (toolkit.mt.ct2_shape)
     sizes = []
 
     class Spy:
@@ -147,4 +146,9 @@ def test_cpu_calls_hold_at_most_32_beam_rows(ct2_model, monkeypatch):
     real, engine.translator = engine.translator, Spy()
     out = engine.generate([f"Câu {n}." for n in range(20)])
     assert len(out) == 20 and all(out)
-    assert sizes == [ec.CPU_BATCH_ROWS // 4] * 2 + [20 - 2 * (ec.CPU_BATCH_ROWS // 4)]
+    assert sizes == [8, 8, 4]
+    from toolkit.mt.batching import output_cap
+
+    caps = [output_cap(n) for n in engine.count_tokens([f"Câu {n}." for n in range(20)])]
+    # Counted output stops at each text's own cap even where the call decoded further (benchmarks).
+    assert all(0 < c <= min(d, cap) for c, d, cap in zip(engine.last_output_tokens, engine.last_decoded_tokens, caps))

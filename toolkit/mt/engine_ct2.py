@@ -18,12 +18,13 @@ per process, since torch's and CTranslate2's thread pools slow each other down).
 from __future__ import annotations
 
 import logging
-import os
 import warnings
 from pathlib import Path
 from typing import Sequence
 
 from toolkit.mt.batching import MAX_BATCH_SIZE, output_cap, plan_batches
+from toolkit.mt.cpu import usable_cores
+from toolkit.mt.ct2_shape import call_shape
 from toolkit.errors import ModelUnavailableError, UsageError
 from toolkit.mt.model_source import WEIGHT_FILES, resolve_model
 from toolkit.mt.settings import EngineSettings, weights_fingerprint
@@ -37,13 +38,9 @@ _PREFERENCE = ("int8", "int8_float32", "int16", "float32", "int8_float16", "int8
 CT2_DIR_PREFIX = "ctranslate2-"
 EOS = "</s>"
 
-# Padded source tokens per translate_batch call; on CUDA larger batches pay off.
-CPU_BATCH_TOKENS = 1024
+# Padded source tokens per translate_batch call on CUDA, where larger batches pay off. On CPU the
+# call shape (beam rows and tokens per call) is the machine's: toolkit.mt.ct2_shape (issue 16).
 CUDA_BATCH_TOKENS = 8192
-# Decoder rows (texts × beams) per call on CPU. Bare CTranslate2 at beam 4 on 2 cores ran fastest
-# with 8 texts (32 rows): 16 texts and 4–6 texts (our earlier 512-token budget) were 10–25 % slower
-# (issue 6; bench/README.md).
-CPU_BATCH_ROWS = 32
 
 
 def default_ct2_dir(checkpoint: Path, quantization: str) -> Path:
@@ -135,11 +132,15 @@ class CT2MarianEngine:
             come from the checkpoint, the weights from its converted copy.
         device: ``"auto"`` (CUDA if CTranslate2 sees a GPU), ``"cpu"`` or ``"cuda"``.
         beams: beam size (1 = greedy); CTranslate2's default of 2 is never used.
-        max_batch_tokens: padded source tokens per ``translate_batch`` call; default by device. On
-            CPU a call also holds at most ``CPU_BATCH_ROWS // beams`` texts.
+        max_batch_tokens: padded source tokens per ``translate_batch`` call; default by device (on
+            CPU :func:`toolkit.mt.ct2_shape.call_shape`, which also caps the beam rows per call).
         ct2_dir: converted model folder; default :func:`converted_model_for`.
         compute_type: CTranslate2 compute type; ``"default"`` keeps the converted weight type.
-        threads: intra-op threads on CPU (default: all cores); one translator replica.
+        threads: intra-op threads on CPU (default: :func:`toolkit.mt.cpu.usable_cores`); one
+            translator replica (``inter_threads=1``). CTranslate2's docs (docs/parallel.md,
+            performance.md) advise ``intra_threads`` = physical cores for one stream of batches and
+            ``inter_threads`` > 1 only when several batches are submitted concurrently, which this
+            engine never does (one synchronous call at a time).
         scores: return CTranslate2's length-normalised log-probabilities. Off by default, as in
             the torch engine (hypotheses are best first either way; ``score`` is then 0.0):
             ``return_scores`` measured ≈ 4 % slower in-process (issue 6).
@@ -176,7 +177,7 @@ class CT2MarianEngine:
         try:
             self.translator = ctranslate2.Translator(
                 str(path), device=device, compute_type=compute_type, inter_threads=1,
-                intra_threads=(threads or os.cpu_count() or 1) if device == "cpu" else 0)
+                intra_threads=(threads or usable_cores()) if device == "cpu" else 0)
         except (RuntimeError, ValueError) as e:
             raise ModelUnavailableError(f"model {model!r}: cannot load CTranslate2 model {path}: {e}") from None
         self.source_spm = spm.SentencePieceProcessor(model_file=str(checkpoint / "source.spm"))
@@ -187,7 +188,15 @@ class CT2MarianEngine:
         self.model_id = model
         self.path = path
         self.quantization = path.name[len(CT2_DIR_PREFIX):] if path.name.startswith(CT2_DIR_PREFIX) else compute_type
-        self.max_batch_tokens = max_batch_tokens or (CUDA_BATCH_TOKENS if device == "cuda" else CPU_BATCH_TOKENS)
+        shape = call_shape(path, self.beams)
+        #: Beam rows per call on CPU and where the figure came from (calibration or CPU default).
+        self.max_batch_rows, self.call_shape_source = shape.rows, shape.source
+        self.max_batch_tokens = max_batch_tokens or (CUDA_BATCH_TOKENS if device == "cuda" else shape.tokens)
+        #: Counted work of the last generate call, per text in input order: output tokens of the
+        #: best hypothesis up to the text's own cap (``</s>`` included when produced), and tokens
+        #: CTranslate2 decoded for it (to the call's cap). For benchmarks.
+        self.last_output_tokens: list[int] = []
+        self.last_decoded_tokens: list[int] = []
         positions = _max_positions(checkpoint)
         self.max_input_tokens = positions
         self.max_output_tokens = positions
@@ -219,7 +228,8 @@ class CT2MarianEngine:
         pieces = self._pieces(texts)
         lengths = [len(p) for p in pieces]
         results: list[list[Hypothesis]] = [[] for _ in texts]
-        max_texts = max(1, CPU_BATCH_ROWS // self.beams) if self.device == "cpu" else MAX_BATCH_SIZE
+        counted, decoded = [0] * len(texts), [0] * len(texts)
+        max_texts = max(1, self.max_batch_rows // self.beams) if self.device == "cpu" else MAX_BATCH_SIZE
         for batch in plan_batches(lengths, self.max_batch_tokens, max_texts):
             cap = output_cap(max(lengths[i] for i in batch), self.max_output_tokens)
             out = self.translator.translate_batch(
@@ -231,6 +241,8 @@ class CT2MarianEngine:
             for i, res in zip(batch, out):
                 own_cap = output_cap(lengths[i], self.max_output_tokens)
                 scores = res.scores if self.scores else [0.0] * len(res.hypotheses)
+                counted[i] = min(len(res.hypotheses[0]), own_cap)
+                decoded[i] = len(res.hypotheses[0])
                 for tokens, score in zip(res.hypotheses, scores):
                     capped = not tokens or tokens[-1] != EOS or len(tokens) > own_cap
                     body = [t for t in tokens if t != EOS]
@@ -238,6 +250,7 @@ class CT2MarianEngine:
                         body = body[:own_cap - 1]  # cap-th token is </s>, as transformers forces it
                     text = self.target_spm.decode_pieces(body).replace("\u2581", " ").strip()
                     results[i].append(Hypothesis(text, float(score), ("mt-check:length-cap",) if capped else ()))
+        self.last_output_tokens, self.last_decoded_tokens = counted, decoded
         return results
 
 

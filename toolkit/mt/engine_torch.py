@@ -16,7 +16,8 @@ from typing import Sequence
 from toolkit.mt.batching import output_cap, plan_batches
 from toolkit.errors import ModelUnavailableError, UsageError
 from toolkit.mt.model_source import resolve_model
-from toolkit.mt.precision import QUANTIZE_CHOICES, cpu_precision
+from toolkit.mt.cpu import usable_cores
+from toolkit.mt.precision import DEFAULT_QUANTIZE, PRECISION_OF, resolve_quantize
 from toolkit.mt.settings import EngineSettings, resolve_device, weights_fingerprint
 from toolkit.types import Hypothesis
 
@@ -42,6 +43,33 @@ def _quiet_transformers() -> None:
 
 
 
+def _steady_allocator() -> None:
+    """Keep glibc malloc from handing large buffers back to the kernel between decoding steps.
+
+    Every step allocates and frees the same large float buffers (the vocabulary projection alone is
+    rows × 53,739 × 4 bytes ≈ 7 MB at 32 beam rows). With glibc's defaults such a buffer is
+    ``mmap``-ed and ``munmap``-ed (or the heap top trimmed) again and again, so each step pays fresh
+    page faults and kernel page zeroing, whose cost depends on what else the machine does: a source of
+    round-to-round swings (issue 16). Raising the mmap threshold to glibc's maximum (32 MiB on 64-bit)
+    and the trim threshold to 1 GiB keeps these buffers in the heap for reuse (``mallopt(3)``; the same
+    as ``MALLOC_MMAP_THRESHOLD_``/``MALLOC_TRIM_THRESHOLD_``). Peak RSS is unchanged (the memory is
+    reused, not added); it is simply not returned until the process ends. No-op off glibc.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        mallopt = getattr(libc, "mallopt", None)
+    except OSError:
+        mallopt = None
+    if mallopt is None:
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # <malloc.h>
+    mallopt(m_mmap_threshold, 32 * 1024 * 1024)
+    mallopt(m_trim_threshold, 1024 * 1024 * 1024)
+
 
 class TorchMarianEngine:
     """A MarianMT checkpoint run with ``model.generate`` in token-budgeted batches.
@@ -51,9 +79,11 @@ class TorchMarianEngine:
         device: ``"auto"`` (CUDA if available), ``"cpu"`` or ``"cuda"``.
         beams: beam size (1 = greedy). The checkpoint's own default (opus-mt: 6) is overridden.
         max_batch_tokens: padded source tokens per batch; default by device.
-        quantize: CPU precision, see :data:`QUANTIZE_CHOICES`: ``"int8"`` (default), ``"bf16"`` or
-            ``"none"`` (float32). Ignored on CUDA.
-        threads: torch intra-op threads on CPU (default: all cores).
+        quantize: CPU precision, see :data:`toolkit.mt.precision.QUANTIZE_CHOICES`: ``"auto"``
+            (default: by the processor, :func:`toolkit.mt.precision.auto_quantize`), ``"int8"``,
+            ``"bf16"`` or ``"none"`` (float32). Ignored on CUDA.
+        threads: torch intra-op threads on CPU (default: the CPUs this process may use,
+            :func:`toolkit.mt.cpu.usable_cores`, not the host's count).
         scores: return beam-search sequence scores. transformers only gives them with
             ``output_scores=True``, which keeps every step's log-probabilities (≈ 7 MB per step for
             32 beam rows at vocab 53,739): on the exact opus-mt architecture that took peak RSS from
@@ -68,7 +98,7 @@ class TorchMarianEngine:
     name = "torch"
 
     def __init__(self, model: str, *, device: str = "auto", beams: int = 4, max_batch_tokens: int | None = None,
-                 quantize: str = "int8", threads: int | None = None, scores: bool = False):
+                 quantize: str = DEFAULT_QUANTIZE, threads: int | None = None, scores: bool = False):
         path = resolve_model(model)
         _quiet_transformers()
         import torch
@@ -77,10 +107,10 @@ class TorchMarianEngine:
         device = resolve_device(device) if device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")
         if device == "cuda" and not torch.cuda.is_available():
             raise UsageError("--device cuda requested but no CUDA device is available; use --device cpu")
-        if quantize not in QUANTIZE_CHOICES:
-            raise UsageError(f"unknown quantization {quantize!r} (choose {', '.join(QUANTIZE_CHOICES)})")
+        quantize = resolve_quantize(quantize)  # UsageError on an unknown value; "auto" decided by the CPU
         if device == "cpu":
-            torch.set_num_threads(threads or os.cpu_count() or 1)
+            torch.set_num_threads(threads or usable_cores())
+            _steady_allocator()
         try:
             self.tokenizer = MarianTokenizer.from_pretrained(str(path))
             dtype = None
@@ -101,7 +131,7 @@ class TorchMarianEngine:
         self.device = device
         self.beams = max(1, int(beams))
         self.quantize = quantize if device == "cpu" else str(self.model.dtype).removeprefix("torch.")
-        precision = cpu_precision(quantize) if device == "cpu" else str(self.model.dtype).removeprefix("torch.")
+        precision = PRECISION_OF[quantize] if device == "cpu" else str(self.model.dtype).removeprefix("torch.")
         self.settings = EngineSettings("torch", device, precision, self.beams, model, weights_fingerprint(Path(path)))
         self.scores = scores
         self.model_id = model
@@ -110,6 +140,14 @@ class TorchMarianEngine:
         positions = int(getattr(self.model.config, "max_position_embeddings", 512) or 512)
         self.max_input_tokens = min(positions, int(self.tokenizer.model_max_length or positions))
         self.max_output_tokens = positions
+        #: Counted work of the last :meth:`generate` call, per text in input order: generated
+        #: tokens of the best hypothesis (``</s>`` included) and decoding steps its batch ran
+        #: (the batch's longest output: finished rows are computed until then). For benchmarks.
+        self.last_output_tokens: list[int] = []
+        self.last_decoded_tokens: list[int] = []
+        #: Token ids of each text's best hypothesis in the last call (``</s>`` included, no decoder
+        #: start or padding): what tests/test_b20_batch_vs_single.py re-scores.
+        self.last_sequences: list[list[int]] = []
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Source token counts including ``</s>``, as the encoder will see them."""
@@ -134,6 +172,8 @@ class TorchMarianEngine:
         n_best = max(1, min(n_best, self.beams))
         lengths = self.count_tokens(texts)
         results: list[list[Hypothesis]] = [[] for _ in texts]
+        counted, decoded = [0] * len(texts), [0] * len(texts)
+        sequences: list[list[int]] = [[] for _ in texts]
         eos = self.model.config.eos_token_id
         pad = self.model.config.pad_token_id
         for batch in plan_batches(lengths, self.max_batch_tokens):
@@ -157,13 +197,16 @@ class TorchMarianEngine:
             seqs = out.sequences
             scores = out.sequences_scores.tolist() if getattr(out, "sequences_scores", None) is not None \
                 else [0.0] * seqs.shape[0]
-            decoded = self.tokenizer.batch_decode(seqs, skip_special_tokens=True)
+            decoded_text = self.tokenizer.batch_decode(seqs, skip_special_tokens=True)
             gen_lens = (seqs != pad).sum(dim=1).tolist()
             for j, i in enumerate(batch):
+                counted[i], decoded[i] = gen_lens[j * n_best], seqs.shape[1] - 1
+                sequences[i] = [t for t in seqs[j * n_best, 1:].tolist() if t != pad]
                 for k in range(n_best):
                     row = j * n_best + k
                     flags = ("mt-check:length-cap",) if gen_lens[row] >= caps[j] else ()
-                    results[i].append(Hypothesis(decoded[row].strip(), float(scores[row]), flags))
+                    results[i].append(Hypothesis(decoded_text[row].strip(), float(scores[row]), flags))
+        self.last_output_tokens, self.last_decoded_tokens, self.last_sequences = counted, decoded, sequences
         return results
 
 

@@ -1,21 +1,67 @@
-"""CPU precision of the torch engine: the ``--quantize`` choices and what each one computes in.
+"""CPU precision of the torch engine: the ``--quantize`` choices, what each computes in, and ``auto``.
 
-Torch-free, so the CLI and :func:`toolkit.mt.settings.plan_settings` can use it without loading a model.
+Torch-free, so the CLI and :func:`toolkit.mt.settings.plan_settings` can use it without loading a model:
+``auto`` is decided from the processor's ISA flags (:mod:`toolkit.mt.cpu`), so the prediction and the
+loaded engine name the same precision (issue 16).
+
+How ``auto`` decides, and why (bench/README.md has the measurements):
+
+* **AMX tiles with bf16** (``amx_tile`` + ``amx_bf16``: Intel Xeon Sapphire Rapids and later) →
+  ``bf16``. PyTorch runs bfloat16 linear layers through oneDNN, which uses the AMX tile units
+  (PyTorch recipe "Leverage Intel AMX": 1,024 bf16 operations per cycle per core against 64 fp32).
+  Measured on such a Xeon (issue 16, median of 3, beam 4): bf16 25.4 s, int8 27.8 s (and int8 the
+  less steady of the two).
+* **Everything else** (AVX2, AVX-512 with or without VNNI/BF16, e.g. AMD Zen 3/4) → ``int8``: on an
+  AMD EPYC Zen 4 (``avx512_bf16`` but no AMX) int8 took 16.1 s against 21.7 s in bf16 and 31.4 s in
+  fp32; without native bf16 instructions bf16 is converted to fp32 and is slower still.
+
+Set ``BITEXT_CPU_PRECISION=int8|bf16|none`` in the environment, or pass ``--quantize``, to override.
+
+Batch invariance by precision (what tests/test_b20_batch_vs_single.py asserts, on every x86-64
+kernel set): a draft's numbers depend on its batch neighbours only through rounding in the float
+kernels (attention, softmax, layer norm; in ``none`` and ``bf16`` also the matrix products, whose
+blocking depends on the batch shape). ``int8``: linear layers exact (int32 sums, per-row scales),
+drafts identical alone and batched except at near-ties; ``none``: the same, with the float products
+added to the rounding sources; ``bf16``: bfloat16 rounding (8 bits of mantissa) turns kernel-order
+differences into visible ones, drafts may change with the batch: not asserted.
 """
 from __future__ import annotations
 
-#: ``--quantize`` choices for the torch engine on CPU. ``int8``: int8 weights and per-row int8
-#: activations (:mod:`toolkit.mt.int8_linear`, CTranslate2's int8 scheme); ``bf16``: bfloat16
-#: weights and activations; ``none``: exact float32. CUDA always runs in bfloat16 or float16.
-QUANTIZE_CHOICES = ("none", "bf16", "int8")
-DEFAULT_QUANTIZE = "int8"
+import os
 
-#: What each choice computes in, as :class:`toolkit.mt.settings.EngineSettings` records it.
+#: ``--quantize`` choices for the torch engine on CPU. ``auto``: by the processor (module docstring);
+#: ``int8``: int8 weights and per-row int8 activations (:mod:`toolkit.mt.int8_linear`, CTranslate2's
+#: int8 scheme); ``bf16``: bfloat16 weights and activations; ``none``: exact float32. CUDA always
+#: runs in bfloat16 or float16.
+QUANTIZE_CHOICES = ("auto", "none", "bf16", "int8")
+DEFAULT_QUANTIZE = "auto"
+
+#: What each explicit choice computes in, as :class:`toolkit.mt.settings.EngineSettings` records it.
 PRECISION_OF = {"none": "float32", "bf16": "bfloat16", "int8": "int8"}
 
+#: Environment override of ``auto`` (e.g. after measuring with bench/bench_translate.py).
+ENV_OVERRIDE = "BITEXT_CPU_PRECISION"
 
-def cpu_precision(quantize: str | None) -> str:
-    """The precision name for a ``--quantize`` value (None = :data:`DEFAULT_QUANTIZE`).
+
+def auto_quantize() -> str:
+    """The ``--quantize`` value ``auto`` stands for on this processor (``"bf16"`` or ``"int8"``).
+
+    Raises:
+        UsageError: :data:`ENV_OVERRIDE` is set to something other than int8, bf16 or none.
+    """
+    from toolkit.errors import UsageError
+    from toolkit.mt.cpu import cpu_info
+
+    forced = os.environ.get(ENV_OVERRIDE, "").strip()
+    if forced:
+        if forced not in PRECISION_OF:
+            raise UsageError(f"{ENV_OVERRIDE}={forced!r}: choose {', '.join(PRECISION_OF)}")
+        return forced
+    return "bf16" if cpu_info().has("amx_tile", "amx_bf16") else "int8"
+
+
+def resolve_quantize(quantize: str | None) -> str:
+    """An explicit ``--quantize`` value (``int8``, ``bf16`` or ``none``); None and ``auto`` are decided here.
 
     Raises:
         UsageError: an unknown value.
@@ -23,6 +69,17 @@ def cpu_precision(quantize: str | None) -> str:
     from toolkit.errors import UsageError
 
     q = quantize or DEFAULT_QUANTIZE
+    if q == "auto":
+        return auto_quantize()
     if q not in PRECISION_OF:
         raise UsageError(f"unknown quantization {q!r} (choose {', '.join(QUANTIZE_CHOICES)})")
-    return PRECISION_OF[q]
+    return q
+
+
+def cpu_precision(quantize: str | None) -> str:
+    """The precision name (``int8``, ``bfloat16``, ``float32``) a ``--quantize`` value computes in on CPU.
+
+    Raises:
+        UsageError: an unknown value.
+    """
+    return PRECISION_OF[resolve_quantize(quantize)]

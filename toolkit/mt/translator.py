@@ -156,7 +156,7 @@ def resolve_engine(model: str, engine: str = "auto") -> str:
 
 
 def load_engine(model: str, *, engine: str = "auto", device: str = "auto", beams: int = 4,
-                max_batch_tokens: int | None = None, quantize: str = "int8") -> Engine:
+                max_batch_tokens: int | None = None, quantize: str | None = None) -> Engine:
     """Load an MT engine for ``model`` (hub id or local folder).
 
     Args:

@@ -142,8 +142,8 @@ def _quantize(options: RunOptions) -> str:
 
 
 def _check_quantize(options: RunOptions) -> None:
-    """Refuse ``--quantize`` when CTranslate2 runs (it would be silently ignored)."""
-    if options.quantize is None:
+    """Refuse ``--quantize`` when CTranslate2 runs (it would be silently ignored); ``auto`` fits any engine."""
+    if options.quantize in (None, "auto"):
         return
     from toolkit.mt.translator import resolve_engine
 

@@ -1,0 +1,110 @@
+"""Per-CPU engine defaults (issue 16): what the processor offers → precision, threads, CTranslate2 call shape.
+
+These run without a model: /proc and sysfs are replaced by small fixtures shaped like the real
+files of an Intel Xeon (Sapphire Rapids, AMX) and an AMD EPYC (Zen 3, AVX2 only).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from toolkit.errors import UsageError
+from toolkit.mt import cpu, ct2_shape, precision
+
+XEON_SPR = """processor\t: 0
+vendor_id\t: GenuineIntel
+model name\t: Intel(R) Xeon(R) Platinum 8480+
+flags\t\t: fpu sse2 avx avx2 fma avx512f avx512bw avx512_vnni avx512_bf16 avx512_fp16 amx_bf16 amx_tile amx_int8
+
+processor\t: 1
+vendor_id\t: GenuineIntel
+model name\t: Intel(R) Xeon(R) Platinum 8480+
+flags\t\t: fpu
+"""
+EPYC_ZEN3 = """processor\t: 0
+vendor_id\t: AuthenticAMD
+model name\t: AMD EPYC 7B13
+flags\t\t: fpu sse2 avx avx2 fma sha_ni
+"""
+ZEN4_NO_AMX = EPYC_ZEN3.replace("sha_ni", "avx512f avx512_vnni avx512_bf16")
+_CPU_INFO = cpu.cpu_info  # the cached reader, before any test replaces it
+
+
+def _machine(monkeypatch, cpuinfo: str, *, affinity: int = 2, cgroup: dict[str, str] | None = None):
+    """Make toolkit.mt.cpu read ``cpuinfo`` and the given cgroup files; returns the new CpuInfo."""
+    files = {"/proc/cpuinfo": cpuinfo, **(cgroup or {})}
+    monkeypatch.setattr(cpu, "_read", lambda path: files.get(path, ""))
+    monkeypatch.setattr(cpu.os, "sched_getaffinity", lambda pid: set(range(affinity)))
+    monkeypatch.delenv(precision.ENV_OVERRIDE, raising=False)
+    _CPU_INFO.cache_clear()
+    info = _CPU_INFO()
+    _CPU_INFO.cache_clear()  # nothing cached from the fixture outlives the test
+    monkeypatch.setattr(cpu, "cpu_info", lambda: info)
+    monkeypatch.setattr(ct2_shape, "cpu_info", lambda: info)
+    return info
+
+
+def test_cpuinfo_gives_model_vendor_and_the_first_processors_flags(monkeypatch):
+    info = _machine(monkeypatch, XEON_SPR)
+    assert (info.model, info.vendor) == ("Intel(R) Xeon(R) Platinum 8480+", "GenuineIntel")
+    assert info.has("amx_tile", "amx_bf16") and not info.has("sha_ni")
+    assert info.isa() == "avx2 fma avx512f avx512_vnni avx512_bf16 avx512_fp16 amx_tile amx_bf16 amx_int8"
+
+
+def test_usable_cores_follow_affinity_and_a_cgroup_quota_not_the_host(monkeypatch):
+    assert _machine(monkeypatch, EPYC_ZEN3, affinity=64).cores == 64
+    assert _machine(monkeypatch, EPYC_ZEN3, affinity=64, cgroup={"/sys/fs/cgroup/cpu.max": "200000 100000"}).cores == 2
+    v1 = {"/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "50000", "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000"}
+    assert _machine(monkeypatch, EPYC_ZEN3, affinity=8, cgroup=v1).cores == 1  # half a CPU: still one thread
+    assert _machine(monkeypatch, EPYC_ZEN3, affinity=8, cgroup={"/sys/fs/cgroup/cpu.max": "max 100000"}).cores == 8
+
+
+@pytest.mark.parametrize("cpuinfo,want", [(XEON_SPR, "bfloat16"), (EPYC_ZEN3, "int8"), (ZEN4_NO_AMX, "int8")])
+def test_auto_precision_is_bf16_only_with_amx_tiles(monkeypatch, cpuinfo, want):
+    _machine(monkeypatch, cpuinfo)
+    assert precision.cpu_precision(None) == precision.cpu_precision("auto") == want
+    assert precision.cpu_precision("none") == "float32"  # an explicit --quantize still wins
+    assert precision.cpu_precision("int8") == "int8"
+
+
+def test_auto_precision_can_be_overridden_from_the_environment(monkeypatch):
+    _machine(monkeypatch, XEON_SPR)
+    monkeypatch.setenv(precision.ENV_OVERRIDE, "int8")
+    assert precision.cpu_precision("auto") == "int8"
+    monkeypatch.setenv(precision.ENV_OVERRIDE, "fp8")
+    with pytest.raises(UsageError, match="BITEXT_CPU_PRECISION='fp8'"):
+        precision.cpu_precision("auto")
+    with pytest.raises(UsageError, match="unknown quantization 'int4'"):
+        precision.cpu_precision("int4")
+
+
+def test_plan_settings_predicts_the_auto_precision_in_the_cache_key(monkeypatch, tmp_path):
+    from toolkit.mt.settings import plan_settings
+
+    _machine(monkeypatch, XEON_SPR)
+    planned = plan_settings(str(tmp_path / "absent-model"), engine="torch", device="cpu")
+    assert planned.precision == "bfloat16" and "precision=bfloat16" in planned.key()
+    _machine(monkeypatch, EPYC_ZEN3)
+    assert plan_settings(str(tmp_path / "absent-model"), engine="torch", device="cpu").precision == "int8"
+
+
+@pytest.mark.parametrize("cores,rows", [(1, 32), (2, 32), (4, 64), (16, 128)])
+def test_ct2_default_call_shape_scales_rows_with_cores_within_bounds(monkeypatch, cores, rows):
+    _machine(monkeypatch, EPYC_ZEN3, affinity=cores)
+    shape = ct2_shape.call_shape(None, beams=4)
+    assert (shape.rows, shape.source) == (rows, "cpu-default")
+    assert shape.texts(4) == rows // 4 and shape.tokens == shape.texts(4) * ct2_shape.TOKENS_PER_TEXT
+
+
+def test_ct2_calibration_is_used_only_on_the_cpu_it_was_measured_on(monkeypatch, tmp_path):
+    info = _machine(monkeypatch, EPYC_ZEN3)
+    calib = tmp_path / ct2_shape.CALIBRATION_FILE
+    calib.write_text(json.dumps({"cpu": info.model, "cores": info.cores, "beams": 4, "rows": 16}), encoding="utf-8")
+    shape = ct2_shape.call_shape(tmp_path, beams=4)
+    assert (shape.rows, shape.texts(4), shape.source) == (16, 4, "calibrated")
+    assert ct2_shape.call_shape(tmp_path, beams=1).texts(1) == 16  # rows are stored: other beam sizes scale
+    _machine(monkeypatch, XEON_SPR)  # another processor: the calibration does not apply
+    assert ct2_shape.call_shape(tmp_path, beams=4).source == "cpu-default"
+    calib.write_text("{not json", encoding="utf-8")
+    assert ct2_shape.call_shape(tmp_path, beams=4).source == "cpu-default"
