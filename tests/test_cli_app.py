@@ -87,7 +87,8 @@ def test_segment_with_closed_stderr_prints_its_segments(tmp_path, article):
     assert p.stdout.decode("utf-8") == "Hà Nội mưa to.\n\nGiá vàng giảm mạnh trong ngày.\n"
 
 
-@pytest.mark.parametrize("args", [["segment", "{article}"], ["render", "{po}"]])
+@pytest.mark.parametrize("args", [["segment", "{article}"], ["render", "{po}"],
+                                  ["export", "{po}", "--to", "tsv", "-o", "-"]])
 def test_a_command_whose_output_is_stdout_refuses_a_closed_stdout_in_one_line(tmp_path, article, args):
     po = tmp_path / "a.po"
     po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'

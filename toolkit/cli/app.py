@@ -9,7 +9,7 @@ Closed standard streams (``<&-``, ``>&-``, ``2>&-``) never crash a command: befo
 each closed descriptor 0/1/2 is reopened on ``os.devnull`` (so a file opened later cannot take
 its number and receive stray output) and ``sys.stdin``/``stdout``/``stderr`` get a stand-in.
 Messages to a closed stderr are dropped; a command whose product *is* standard output or input
-(``segment``, ``render`` without ``-o``) calls :func:`require_stream` and stops with one line.
+(``segment``, ``render`` without ``-o``, ``export -o -``) calls :func:`require_stream` and stops with one line.
 """
 from __future__ import annotations
 

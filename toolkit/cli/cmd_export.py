@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli.app import app
+from toolkit.cli.app import app, require_stream
 from toolkit.formats import EXPORT_FORMATS
 
 
@@ -29,6 +29,8 @@ def export_cmd(files: tuple[str, ...], to: str, out: str, include_fuzzy: bool, s
     """
     from toolkit.workflow.export import export_po
 
+    if out == "-":
+        require_stream("stdout")
     report = export_po(files, to, out, include_fuzzy=include_fuzzy, force=force,
                        source_lang=source_lang, target_lang=target_lang)
     for warning in report.warnings:
