@@ -363,7 +363,7 @@ def test_fp_generic_term_straddling_is_caught_by_the_word_segmenter_not_only_lis
     from toolkit.terms import wordseg
 
     if not wordseg.available():
-        pytest.skip("pyvi not installed")
+        pytest.skip("underthesea not installed")
     g = Glossary.load(_write(tmp_path, "g.tsv", "source\ttarget\tcontext\tword_check\nquân dân\tmilitary-civilian\tx\tyes\n"))
     assert g.match("Đơn vị hành quân dân vận ở bản.") == []
     assert [m.surface for m in g.match("Mối quan hệ quân dân gắn bó.")] == ["quân dân"]

@@ -98,7 +98,7 @@ def english_of(entry) -> list[str]:
 def evaluate(glossary, rows: list[dict]) -> dict:
     """Score ``glossary.match`` on ``rows`` (see module docstring)."""
     tot = {"expected": 0, "covered": 0, "wrong_rendering": 0, "missed": 0, "false_positives": 0,
-           "unannotated": 0, "sentences": len(rows)}
+           "fp_must_not": 0, "fp_partial": 0, "unannotated": 0, "sentences": len(rows)}
     by_kind: dict[str, dict] = {}
     details = []
     t0 = time.perf_counter()
@@ -133,6 +133,7 @@ def evaluate(glossary, rows: list[dict]) -> dict:
             partial = any((a <= m.start and m.end <= b) or (m.start < b and a < m.end and not
                           (m.start <= a and b <= m.end)) for a, b in exp_spans)
             if inside_forbid or partial:
+                tot["fp_must_not" if inside_forbid else "fp_partial"] += 1
                 tot["false_positives"] += 1
                 k["false_positives"] += 1
                 bad += 1
@@ -160,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     t = res["total"]
     print(f"glossary {args.glossary} ({len(g.entries)} entries), code {args.code}")
     print(f"coverage {t['covered']}/{t['expected']} = {t['coverage']:.1%}; wrong rendering {t['wrong_rendering']}; "
-          f"missed {t['missed']}; false positives {t['false_positives']}; unannotated matches {t['unannotated']}")
+          f"missed {t['missed']}; false positives {t['false_positives']} ({t['fp_must_not']} in must-not spans, "
+          f"{t['fp_partial']} partial units); unannotated matches {t['unannotated']}")
     for kind, k in res["by_kind"].items():
         cov = f"{k['covered']}/{k['expected']}" if k["expected"] else "-"
         print(f"  {kind:<14} sentences {k['sentences_ok']}/{k['sentences']} fully right; covered {cov}; "

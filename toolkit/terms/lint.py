@@ -41,9 +41,13 @@ LOOK_ALIKES = {"\u00d0": "Đ (U+0110)", "\u0189": "Đ (U+0110)", "\u00f0": "đ (
 
 
 def _look_alike(text: str) -> str | None:
+    if text.isascii():
+        return None
     for ch in text:
         if ch in LOOK_ALIKES:
             return f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '?')}) where {LOOK_ALIKES[ch]} is meant"
+    if not any(0x370 <= ord(c) <= 0x52F for c in text):      # no Greek or Cyrillic letter at all
+        return None
     latin = any("LATIN" in unicodedata.name(c, "") for c in text if c.isalpha())
     for ch in text:
         name = unicodedata.name(ch, "")

@@ -24,8 +24,8 @@ from dataclasses import replace
 from toolkit.terms.gazetteer import Gazetteer, default_gazetteer
 from toolkit.terms.model import NAME_CONTEXT, TermEntry
 from toolkit.terms.patterns import Pattern, SlotReader, fill, has_slots, parse_pattern
-from toolkit.terms.wordseg import word_boundaries
-from toolkit.text.keys import is_word_char, key_of, make_key
+from toolkit.terms.wordseg import straddles
+from toolkit.text.keys import is_word_char, key_of, make_key, make_keys
 from toolkit.types import TermMatch, TermType
 
 PLACE_SLOT = "{PLACE}"
@@ -113,11 +113,8 @@ class Matcher:
 
     @staticmethod
     def _words_ok(text: str, key, p: int, end: int) -> bool:
-        bounds = word_boundaries(text)
-        if bounds is None:
-            return True
         s, e = key.span(p, end)
-        return s in bounds and e in bounds
+        return not straddles(text, s, e)
 
     def _accept(self, form: _Form, text: str, key, case_k: str, p: int, end: int) -> bool:
         if form.case_key is not None and case_k[p:p + len(form.case_key)] != form.case_key:
@@ -183,9 +180,12 @@ class Matcher:
             and ``surface == text[start:end]``. A pattern match carries a copy of its entry whose
             ``source`` is the matched text and whose target/admitted have the slots filled.
         """
-        key = make_key(text)
+        if self._any_case or self._patterns or self._place is not None:
+            key, case_k = make_keys(text)
+        else:
+            key = make_key(text)
+            case_k = key.text
         k = key.text
-        case_k = make_key(text, fold_case=False).text if (self._any_case or self._patterns or self._place) else k
         n = len(k)
         reader = None
         if self._patterns or self._place is not None:

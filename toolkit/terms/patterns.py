@@ -12,7 +12,7 @@ Slot types (what the text at the slot must be, and the English put in the target
 A capitalised run stops before a syllable where another term of the base starts (``Đồn Biên phòng
 Lũng Cú Thượng tá …`` gives ``Lũng Cú``), and it may not begin with a generic head word that opens a
 longer unit name (``Cửa khẩu``, ``Trạm``, ``Đội`` …: :data:`GENERIC_HEADS`), so ``Đồn Biên phòng Cửa
-khẩu …`` is left to the ``… Cửa khẩu quốc tế {NAME}`` pattern instead of giving "Cua Border Post".
+khẩu …`` is left to the ``… Cửa khẩu quốc tế {NAME}`` pattern (while ``Cửa Ông`` stays a name) instead of giving "Cua Border Post".
 English of a place slot: the gazetteer's form, else :func:`~toolkit.terms.gazetteer.proper_name_english`
 (marks removed, ``Đ`` → ``D``, capitals kept); of a document number: marks removed (``QĐ`` → ``QD``).
 """
@@ -30,8 +30,10 @@ SLOT_TYPES = ("PROVINCE", "NAME", "DOCNO", "NUMBER")
 DOCNO_RE = re.compile(r"\d+(?:[-/.][^\W_]+)+")
 NUMBER_RE = re.compile(r"\d+")
 # Words that open a longer unit or body name; a capitalised-run slot may not start with one.
-GENERIC_HEADS = frozenset("""cửa trạm đội đồn ban bộ cục phòng trung đảng ủy hội tổ công quân tỉnh huyện
+GENERIC_HEADS = frozenset("""trạm đội đồn ban bộ cục phòng trung đảng ủy hội tổ công quân tỉnh huyện
 xã thành thị phường thôn bản ấp khu chi văn trường nhà cơ ngày lễ hải tàu""".split())
+# Two-syllable heads whose first syllable also begins place names (Cửa Ông, Biên Hòa are places).
+GENERIC_HEADS_2 = ("cửa khẩu", "biên phòng")
 
 
 def has_slots(text: str) -> bool:
@@ -140,7 +142,8 @@ class SlotReader:
         if not (p < len(self.k) and self.case[p].isupper()):
             return None
         end = self._syllable_end(p)
-        if self.k[p:end] in GENERIC_HEADS:
+        if self.k[p:end] in GENERIC_HEADS or any(
+                self.k.startswith(h, p) and self._boundary(p + len(h)) for h in GENERIC_HEADS_2):
             return None
         while end + 1 < len(self.k) and self.k[end] == " " and self.case[end + 1].isupper() \
                 and not self.starts_term(end + 1):
