@@ -6,7 +6,7 @@ fire where a word of the segmenter's output overlaps the occurrence only partly,
 middle (:func:`straddles`; a compound that begins or ends with the term, ``kết nghĩa quân dân`` as
 one word, keeps it).
 
-Segmenter: ``underthesea`` (``word_tokenize``, a CRF word segmenter with its model bundled, GPL-3.0;
+Segmenter: ``underthesea`` (``word_tokenize``, a CRF word segmenter with its model bundled, Apache-2.0 (9.5);
 runs offline). Measured side by side with ``pyvi`` (``ViTokenizer``) on the 2-syllable lower-case
 term occurrences of ``bench/termeval`` plus 11 straddle probes (48 real cases; 2 shared CPU cores,
 timings noisy): with the rule above, underthesea 46/48 right at 7.4 ms/sentence, pyvi 44/48 at
