@@ -45,13 +45,13 @@ The cached model's folder name carries a hash of the builder's source (``marian_
 
 Its last line is ``ratios: torch_vs_naive=X ct2_vs_naive=Y ct2_overhead=Z tm_rerun_speedup=W``
 (``ct2_overhead`` = our CT2 engine's seconds / bare CTranslate2's at its best batch size).
-Not part of the test suite; ``--quick`` (8 sentences, 1 repeat) checks that it runs.
+Not part of the test suite; ``--quick`` (8 sentences, 1 repeat) checks that it runs. One file of
+~400 lines on purpose: each worker is this same script re-run with ``--worker``.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import statistics

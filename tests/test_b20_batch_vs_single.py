@@ -31,10 +31,12 @@ import pytest
 CASE = Path(__file__).resolve().parent / "data" / "pipeline" / "b20_sentences.txt"  # copied from shared/cases
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_94a404d477b589ad.txt"
 
-#: Largest per-token log-probability change a batch may cause. Rounding alone gave 8.9e-4 in int8
-#: on AVX2 (an activation at a rounding boundary moves one int8 step, ≈ 1/127 of its row's range);
-#: one activation scale per batch tensor gives MEASURED_NEG (test_a_batch_dependent_scale_is_caught).
-LOGPROB_TOL = 1e-2
+#: Largest per-token log-probability change a batch may cause. Measured on the tiny checkpoint
+#: (20 lines, every token): rounding gave at most 8.9e-4 in int8 with ATen's AVX2 kernels and 9.1e-3
+#: with its scalar ``default`` kernels (an activation at a rounding boundary moves one int8 step,
+#: ≈ 1/127 of its row's range, which at d_model 32 is a large share); one activation scale per batch
+#: tensor gave 5.8e-2. The bound sits between the two, 2.7× above the worst rounding seen.
+LOGPROB_TOL = 2.5e-2
 #: Two drafts count as tied when their length-normalised log-probabilities (transformers' beam
 #: score, length penalty 1) are this close: a flip between them needs nothing but rounding.
 TIE_TOL = LOGPROB_TOL

@@ -266,5 +266,8 @@ def test_settings_record_the_precision_a_cuda_run_uses(echo, tmp_path):
     article.write_text("Hôm nay trời mưa.\n", encoding="utf-8")
     (cpu,) = translate_files([article], tmp_path / "cpu", RunOptions(glossary=None, device="cpu"))
     (gpu,) = translate_files([article], tmp_path / "gpu", RunOptions(glossary=None, device="cuda"))
-    assert polib.pofile(str(cpu.po)).metadata["X-MT-Settings"].startswith("engine=torch;device=cpu;precision=int8;beams=4")
+    from toolkit.mt.precision import cpu_precision  # --quantize auto: int8, or bfloat16 on AMX CPUs
+
+    want = f"engine=torch;device=cpu;precision={cpu_precision(None)};beams=4"
+    assert polib.pofile(str(cpu.po)).metadata["X-MT-Settings"].startswith(want)
     assert polib.pofile(str(gpu.po)).metadata["X-MT-Settings"].startswith("engine=torch;device=cuda;precision=bfloat16;beams=4")
