@@ -11,8 +11,9 @@ import pytest
 import toolkit.mt.translator
 from fakes import EchoEngine
 from toolkit.errors import GlossaryError, UsageError
+from toolkit.mt.settings import EngineSettings, plan_settings
 from toolkit.formats.tsv import read_units_tsv
-from toolkit.workflow.pipeline import COPIED_NOTE, REPORT_NAME, RunOptions, output_stem, segment_contexts, translate_files
+from toolkit.workflow.pipeline import COPIED_NOTE, REPORT_NAME, TM_NAME, RunOptions, output_stem, segment_contexts, translate_files
 from toolkit.segment.segmenter import segment_text
 
 DATA = Path(__file__).parent / "data" / "pipeline"
@@ -20,11 +21,16 @@ DATA = Path(__file__).parent / "data" / "pipeline"
 
 @pytest.fixture
 def echo(monkeypatch):
-    """Replace model loading by an EchoEngine; returns it (``.seen`` lists what reached the model)."""
+    """Replace model loading by an EchoEngine; returns it (``.seen`` lists what reached the model).
+
+    It reports the settings the run predicted (as a real engine does when the prediction is right),
+    so provenance behaves as with a real model; the CUDA tests below give it other settings."""
     engine = EchoEngine()
 
     def fake_load_engine(model, **kwargs):
         engine.loads = getattr(engine, "loads", 0) + 1
+        engine.settings = plan_settings(model, engine=kwargs["engine"], device=kwargs["device"],
+                                        beams=kwargs["beams"], quantize=kwargs["quantize"])
         return engine
 
     monkeypatch.setattr(toolkit.mt.translator, "load_engine", fake_load_engine)
@@ -70,7 +76,7 @@ def test_po_header_records_languages_and_provenance(echo, seed_article, tmp_path
 @needs_msgfmt
 def test_b08_segments_without_letters_are_copied_not_translated(echo, tmp_path):
     (r,) = translate_files([DATA / "b08_article.txt"], tmp_path, RunOptions(glossary=None))
-    assert echo.seen == ["Tiêu đề bài viết", "Đoạn thứ nhất của bài.", "Hết."]
+    assert sorted(echo.seen) == sorted(["Tiêu đề bài viết", "Đoạn thứ nhất của bài.", "Hết."])  # drafted shortest first
     by_id = {e.msgid: e for e in live_entries(r.po)}
     for symbol in ("-", "* * *", "…", "2024"):
         e = by_id[symbol]
@@ -237,9 +243,9 @@ def test_lines_of_one_paragraph_are_marked_so_render_keeps_them_apart(echo, tmp_
 
 
 def test_interrupted_long_article_resumes_from_the_drafts_already_committed(echo, monkeypatch, tmp_path):
-    import toolkit.workflow.pipeline
+    import toolkit.workflow.corpus
 
-    monkeypatch.setattr(toolkit.workflow.pipeline, "DRAFT_CHUNK_SEGMENTS", 4)
+    monkeypatch.setattr(toolkit.workflow.corpus, "DRAFT_CHUNK_SEGMENTS", 4)
     article = tmp_path / "long.txt"
     article.write_text("\n".join(f"Câu số {n} nói về một việc khác." for n in range(10)) + "\n", encoding="utf-8")
     original, calls = echo.generate, []
@@ -271,3 +277,120 @@ def test_settings_record_the_precision_a_cuda_run_uses(echo, tmp_path):
     want = f"engine=torch;device=cpu;precision={cpu_precision(None)};beams=4"
     assert polib.pofile(str(cpu.po)).metadata["X-MT-Settings"].startswith(want)
     assert polib.pofile(str(gpu.po)).metadata["X-MT-Settings"].startswith("engine=torch;device=cuda;precision=bfloat16;beams=4")
+
+
+CUDA_HALF = EngineSettings("torch", "cuda", "float16", 4, "Helsinki-NLP/opus-mt-vi-en")
+
+
+def cached_draft(out: Path, text: str, settings: str) -> str | None:
+    from toolkit.workflow.provenance import draft_context
+    from toolkit.workflow.tm import TranslationMemory
+
+    with TranslationMemory(out / TM_NAME) as tm:
+        d = tm.lookup_drafts([text], draft_context("Helsinki-NLP/opus-mt-vi-en", settings, "none"))
+    return d[text].text if text in d else None
+
+
+def test_header_and_cache_key_name_the_loaded_engines_cuda_half_precision(monkeypatch, tmp_path):
+    engine = EchoEngine()
+    engine.settings = CUDA_HALF               # what a loaded engine on a GPU reports
+    monkeypatch.setattr(toolkit.mt.translator, "load_engine", lambda model, **kw: engine)
+    article = tmp_path / "a.txt"
+    article.write_text("Hôm nay trời mưa.\n", encoding="utf-8")
+    options = RunOptions(glossary=None, device="cpu")       # the prediction says cpu/int8
+    report = translate_files([article], tmp_path / "out", options)
+    assert polib.pofile(str(report[0].po)).metadata["X-MT-Settings"] == CUDA_HALF.key()
+    assert report.settings == CUDA_HALF.key() and report.engine_loaded
+    assert cached_draft(tmp_path / "out", "Hôm nay trời mưa.", CUDA_HALF.key()) == "Hôm nay trời mưa."
+    planned = plan_settings("Helsinki-NLP/opus-mt-vi-en", device="cpu").key()
+    assert "device=cpu;precision=int8" in planned and cached_draft(tmp_path / "out", "Hôm nay trời mưa.", planned) is None
+
+
+def test_drafts_cached_under_the_prediction_are_redrafted_when_the_engine_reports_other_settings(echo, monkeypatch, tmp_path):
+    out = tmp_path / "out"
+    a, b, c = (tmp_path / n for n in ("a.txt", "b.txt", "c.txt"))
+    a.write_text("Câu một.\n\nCâu hai.\n", encoding="utf-8")
+    b.write_text("Câu một.\n\nCâu ba.\n", encoding="utf-8")
+    c.write_text("Câu hai.\n", encoding="utf-8")
+    translate_files([a], out, RunOptions(glossary=None, device="cpu"))    # drafts cached under the prediction
+    gpu = EchoEngine(rewrite=lambda text, _: text + " [gpu]")
+    gpu.settings = CUDA_HALF
+
+    def load_gpu(model, **kw):
+        gpu.loads = getattr(gpu, "loads", 0) + 1
+        return gpu
+
+    monkeypatch.setattr(toolkit.mt.translator, "load_engine", load_gpu)
+    (rb,) = translate_files([b], out, RunOptions(glossary=None, device="cpu"))
+    assert sorted(gpu.seen) == ["Câu ba.", "Câu một."]      # the cached "Câu một." was drafted again
+    po = polib.pofile(str(rb.po))
+    assert po.metadata["X-MT-Settings"] == CUDA_HALF.key()
+    assert [e.msgstr for e in po] == ["Câu một. [gpu]", "Câu ba. [gpu]"]   # nothing of the other configuration
+    # An article served wholly from the cache loads no model and names the settings its drafts were made under.
+    gpu.seen.clear()
+    (rc,) = translate_files([c], out, RunOptions(glossary=None, device="cpu"))
+    assert gpu.seen == [] and gpu.loads == 1
+    assert polib.pofile(str(rc.po)).metadata["X-MT-Settings"].startswith("engine=torch;device=cpu;precision=int8")
+
+
+def test_report_is_typed_and_the_json_is_written_from_it(monkeypatch, tmp_path):
+    import json
+
+    from toolkit.types import Flag
+    from toolkit.workflow.report import FileStatus
+
+    engine = EchoEngine(rewrite=lambda text, _: "no no no no no no no no")   # every draft loops
+    monkeypatch.setattr(toolkit.mt.translator, "load_engine", lambda model, **kw: engine)
+    article = tmp_path / "a.txt"
+    article.write_text("Câu một.\n\nCâu hai.\n", encoding="utf-8")
+    report = translate_files([article], tmp_path / "out", RunOptions(glossary=None))
+    (r,) = report
+    assert r.status is FileStatus.WRITTEN and r.flagged == 2
+    assert all(Flag("mt-check", "repetition") in entry for entry in r.flags)
+    assert json.loads((tmp_path / "out" / REPORT_NAME).read_text(encoding="utf-8")) == \
+        json.loads(json.dumps(report.to_json()))
+    assert report.to_json()["flags_by_kind"] == {"mt-check": 2}
+    assert "usage n/a" in report.summary_line()              # no rate over zero occurrences
+    assert report.terms.rate is None
+
+
+def test_term_usage_counts_what_the_file_contains_when_every_segment_comes_from_the_tm(echo, seed_article, tmp_path):
+    first = translate_files([seed_article], tmp_path)
+    first[0].po.unlink()
+    echo.seen.clear()
+    again = translate_files([seed_article], tmp_path)         # every draft from the draft cache
+    assert echo.seen == [] and again[0].translated == 0
+    assert again.terms.occurrences == first.terms.occurrences > 60
+    assert again.terms.to_dict() == first.terms.to_dict()
+
+
+def test_flag_wording_round_trips():
+    from toolkit.types import Flag
+
+    for text in ("mt-split:3", "mt-check:length-cap", "term-missing: BĐBP → Border Guard",
+                 "mt-empty: the engine returned no hypothesis", "mt-retried:no-repeat-ngram"):
+        assert str(Flag.parse(text)) == text
+    assert Flag.parse("mt-split:hard").is_info and not Flag.parse("term-missing: a → b").is_info
+
+
+def test_a_run_that_fails_for_a_missing_model_creates_no_output_folder_nor_tm(monkeypatch, seed_article, tmp_path):
+    from toolkit.errors import ModelUnavailableError
+
+    def missing(model, **kw):
+        raise ModelUnavailableError("model not found")
+
+    monkeypatch.setattr(toolkit.mt.translator, "load_engine", missing)
+    with pytest.raises(ModelUnavailableError):
+        translate_files([seed_article], tmp_path / "out", RunOptions(glossary=None))
+    assert not (tmp_path / "out").exists()
+
+
+def test_score_counts_term_usage_with_the_reports_definition(echo, seed_article, tmp_path):
+    from toolkit.workflow.options import DEFAULT_GLOSSARY
+    from toolkit.workflow.score import score_po
+
+    report = translate_files([seed_article], tmp_path)
+    scored = score_po(report[0].po, report[0].tsv, DEFAULT_GLOSSARY)
+    assert scored.terms.occurrences == report.terms.occurrences > 60
+    assert (scored.term_hits, scored.term_total) == (scored.terms.used, scored.terms.occurrences)
+    assert scored.terms.used == report.terms.used        # the verifier agrees with what enforcement recorded

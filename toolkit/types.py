@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 # A line break (any character str.splitlines() breaks on) with the whitespace around it, zero-width
 # space, word joiner and BOM included.
@@ -232,3 +233,44 @@ class Unit:
         that want live entries only also test ``not unit.obsolete``.
         """
         return self.status is Status.TRANSLATED and self.has_translation
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A machine-check flag on a draft: its kind and detail (``Flag("mt-split", "3")``).
+
+    Drafts and hypotheses carry flags as their wording (``Draft.flags``: strings, stored as such in
+    the translation memory and in PO comments); :meth:`parse` and ``str()`` convert between the two,
+    so no caller needs to match string prefixes.
+
+    Wording: ``kind:detail`` when the detail is one token (``mt-split:3``, ``mt-check:length-cap``),
+    ``kind: detail`` when it is a phrase (``term-missing: BĐBP → Border Guard``), the kind alone
+    without a detail — the wording the engines and the enforcer have always written.
+    """
+
+    kind: str
+    detail: str = ""
+
+    #: Kinds that record what the engine did (noted for the reviewer), not a reason to review.
+    INFO_KINDS: ClassVar[frozenset[str]] = frozenset({"mt-split", "mt-retried"})
+
+    @classmethod
+    def parse(cls, text: str) -> "Flag":
+        """``"term-missing: X → Y"`` → ``Flag("term-missing", "X → Y")``; no colon: the kind alone."""
+        kind, _, detail = text.partition(":")
+        return cls(kind.strip(), detail.strip())
+
+    def __str__(self) -> str:
+        if not self.detail:
+            return self.kind
+        return f"{self.kind}{': ' if any(c.isspace() for c in self.detail) else ':'}{self.detail}"
+
+    @property
+    def is_info(self) -> bool:
+        """A record of what was done (split, retried), not a problem."""
+        return self.kind in self.INFO_KINDS
+
+    @property
+    def is_term(self) -> bool:
+        """A glossary problem (``term-missing``, ``term-forbidden``…)."""
+        return self.kind.startswith("term-")

@@ -18,10 +18,12 @@ from typing import Callable, Protocol, Sequence
 from toolkit.mt.checks import LoopCheck
 from toolkit.mt.settings import EngineSettings
 from toolkit.mt.split import split_for_model
-from toolkit.types import Hypothesis
+from toolkit.types import Flag, Hypothesis
 
 SAFETY_MARGIN_TOKENS = 12  # below the position limit, for tokenizer differences between chunks
 RETRY_NO_REPEAT_NGRAM = 3
+#: an engine's flag for an output that reached its length cap (engine_torch, engine_ct2)
+LENGTH_CAP = Flag("mt-check", "length-cap")
 
 #: Engine choices of :func:`load_engine` (and ``bitext translate --engine``).
 ENGINES = ("auto", "torch", "ct2")
@@ -117,8 +119,8 @@ class Translator:
         return out
 
     def _problem(self, source: str, hyp: Hypothesis) -> str | None:
-        if "mt-check:length-cap" in hyp.flags:
-            return "length-cap"
+        if LENGTH_CAP in map(Flag.parse, hyp.flags):
+            return LENGTH_CAP.detail
         return self.loop_check.problem(source, hyp.text)
 
 

@@ -345,44 +345,18 @@ def _flag_all(matches: list[TermMatch]) -> Draft:
 
 
 def summarize(drafts: Sequence[Draft]) -> dict:
-    """Term usage for the run report (JSON-serialisable).
+    """Term usage of drafts as JSON (:meth:`toolkit.terms.usage.TermUsage.to_dict`; the definition lives there)."""
+    from toolkit.terms.usage import TermUsage
 
-    Returns:
-        ``{"occurrences", "enforced", "present", "repaired", "flagged", "warnings", "usage_rate",
-        "segments_flagged", "terms": [...]}``; ``usage_rate`` = (enforced + present + repaired) /
-        occurrences, ``None`` when there are none (no rate over zero occurrences); ``terms`` has the same counts per glossary source
-        term, most frequent first.
-    """
-    names = {TermStatus.ENFORCED: "enforced", TermStatus.PRESENT: "present", TermStatus.REPAIRED: "repaired",
-             TermStatus.FLAGGED: "flagged", TermStatus.WARNING: "warnings"}
-    totals = {"occurrences": 0, **{v: 0 for v in names.values()}}
-    per: dict[tuple[str, str], dict] = {}
-    for d in drafts:
-        for c in d.checks:
-            totals["occurrences"] += 1
-            totals[names[c.status]] += 1
-            e = c.match.entry
-            row = per.setdefault((e.source, approved_target(e)), {
-                "source": e.source, "target": approved_target(e), "type": e.type.value, "occurrences": 0,
-                **{v: 0 for v in names.values()}})
-            row["occurrences"] += 1
-            row[names[c.status]] += 1
-    used = totals["enforced"] + totals["present"] + totals["repaired"]
-    # no rate over zero occurrences (issue 13: "0 occurrences … usage 100.0%" said nothing)
-    totals["usage_rate"] = round(used / totals["occurrences"], 4) if totals["occurrences"] else None
-    totals["segments_flagged"] = sum(1 for d in drafts if any(f.startswith("term-") for f in d.flags))
-    totals["terms"] = sorted(per.values(), key=lambda r: (-r["occurrences"], r["source"]))
-    return totals
+    return TermUsage.from_drafts(drafts).to_dict()
 
 
 def format_summary(summary: dict) -> str:
-    """One line for the console: ``terms: 52 occurrences, 40 enforced, … usage 96.2%``; without
-    occurrences (or a ``None`` rate) the usage reads ``n/a``, never a rate over zero."""
-    rate = summary.get("usage_rate")
-    usage = f"{rate * 100:.1f}%" if rate is not None and summary["occurrences"] else "n/a (no term occurrences)"
-    return (f"terms: {summary['occurrences']} occurrences, {summary['enforced']} enforced, "
-            f"{summary['present']} present, {summary['repaired']} repaired, {summary['flagged']} flagged, "
-            f"{summary['warnings']} warnings; usage {usage}")
+    """The console line for a :func:`summarize` result (:meth:`toolkit.terms.usage.TermUsage.summary_line`)."""
+    from toolkit.terms.usage import TermUsage, TermCount
+
+    counts = {k: v for k, v in summary.items() if k not in ("usage_rate", "terms")}
+    return TermUsage(**counts, terms=tuple(TermCount(**t) for t in summary.get("terms", ()))).summary_line()
 
 
 @dataclass(frozen=True)

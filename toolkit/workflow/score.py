@@ -7,9 +7,10 @@ MT). References come from a PO (approved entries) or a TSV (export TSV ``id cont
 <tgt>`` or units TSV ``id source target status notes``). Segments are paired by (context,
 source), repeated sources by occurrence order; only paired segments are scored.
 
-Glossary term usage rate: over every glossary match in the source of scored segments whose entry
-must appear in the target (types required/preferred), the share whose target term occurs in the
-hypothesis (case-insensitive). Uses ``toolkit.terms.termbase.Glossary`` (imported only when asked).
+Glossary term usage: :class:`toolkit.terms.usage.TermUsage` of the hypotheses — the definition the
+run report of ``bitext translate`` uses (every glossary match is an occurrence, judged by the
+enforcement verifier; ``term_hits`` = used, ``term_total`` = occurrences). The glossary is loaded
+only when asked.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from toolkit.formats.po import read_po
 
 @dataclass(frozen=True)
 class ScoreReport:
-    """Corpus scores. ``term_rate`` is None without a glossary (or no term occurrences).
+    """Corpus scores. ``term_rate`` is None without a glossary (or no term occurrences); ``terms``
+    is the full :class:`toolkit.terms.usage.TermUsage` with a glossary.
 
     ``hypotheses`` counts HYP's live entries with a msgstr; ``segments`` those that paired with a
     reference and were scored. :attr:`warnings` says when references cover fewer.
@@ -45,6 +47,7 @@ class ScoreReport:
             return [f"references cover {self.segments} of {self.hypotheses} hypothesis segments "
                     f"({self.hypotheses - self.segments} unscored); the scores are for the covered ones only"]
         return []
+    terms: "TermUsage | None" = None
 
     @property
     def term_rate(self) -> float | None:
@@ -106,18 +109,12 @@ def score_po(hyp: str | Path, ref: str | Path, glossary: str | Path | None = Non
     chrf = sacrebleu.metrics.CHRF()
     b = bleu.corpus_score(hyps, [golds])
     c = chrf.corpus_score(hyps, [golds])
-    hits = total = 0
+    usage = None
     if glossary is not None:
         from toolkit.terms.termbase import Glossary
+        from toolkit.terms.usage import TermUsage
 
-        gloss = Glossary.load(glossary)
-        for source, hypothesis in zip(sources, hyps):
-            low = hypothesis.casefold()
-            for match in gloss.match(source):
-                entry = match.entry
-                if getattr(entry.type, "value", entry.type) not in ("required", "preferred") or not entry.target:
-                    continue
-                total += 1
-                hits += entry.target.casefold() in low
+        usage = TermUsage.from_translations(zip(sources, hyps), Glossary.load(glossary))
     return ScoreReport(len(hyps), round(b.score, 2), round(c.score, 2), str(bleu.get_signature()),
-                       str(chrf.get_signature()), hits, total, candidates_total)
+                       str(chrf.get_signature()), usage.used if usage else 0, usage.occurrences if usage else 0,
+                       candidates_total, usage)
