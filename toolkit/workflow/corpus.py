@@ -70,6 +70,9 @@ class RunContext:
 class Drafter(Protocol):
     """Drafts texts with glossary enforcement; yields (drafts, settings of the engine that made them)."""
 
+    def settings(self, ctx: "RunContext") -> EngineSettings | None:
+        """The engine's settings, loading it if that is how they are known; None if only drafts tell."""
+
     def draft(self, texts: Sequence[str], ctx: RunContext) -> Iterator[tuple[dict[str, Draft], EngineSettings]]: ...
 
 
@@ -96,6 +99,9 @@ class LocalDrafter:
             self.translator = Translator(engine)
             ctx.progress.status("drafting")
         return self.translator
+
+    def settings(self, ctx: RunContext) -> EngineSettings:
+        return self._load(ctx).settings
 
     def draft(self, texts: Sequence[str], ctx: RunContext) -> Iterator[tuple[dict[str, Draft], EngineSettings]]:
         from toolkit.terms.enforce import draft_segments
@@ -183,6 +189,11 @@ def run_corpus(plans: Sequence[OutputPlan], ctx: RunContext, drafter: Drafter,
 def _flush(window: list[Article], ctx: RunContext, drafter: Drafter, done) -> None:
     """Draft what the window's articles still need, once per distinct text, shortest first."""
     open_articles = list(window)
+    if open_articles and ctx.settings.actual is None:
+        known = drafter.settings(ctx)          # a local engine is loaded now, before any drafting
+        if known is not None and _adopt(ctx, known):
+            _replan(open_articles, ctx, done)
+            open_articles = [a for a in open_articles if a.todo]
     while open_articles:
         waiting: dict[str, list[Article]] = defaultdict(list)
         for a in open_articles:
@@ -191,15 +202,10 @@ def _flush(window: list[Article], ctx: RunContext, drafter: Drafter, done) -> No
         texts = sorted(waiting, key=lambda t: (len(t), t))   # length-sorted across article boundaries
         switched = False
         for drafts, settings in drafter.draft(texts, ctx):
-            if ctx.settings.actual is None:
-                switched = settings.key() != ctx.settings.planned.key()
-                ctx.settings.actual = settings
-            elif settings.key() != ctx.settings.actual.key():
-                raise UsageError(f"drafting engines report different settings ({ctx.settings.actual.key()} and "
-                                 f"{settings.key()}); run every worker with the same device and precision")
+            switched = _adopt(ctx, settings)
             ctx.memory.add_drafts(drafts, ctx.context)   # committed now: an interruption loses one round
             if switched:
-                break   # drafts made under the engine's settings, not the plan: plan the window again
+                break   # made under the engine's settings, not the plan's: plan the window again
             ctx.drafted += len(drafts)
             for text, draft in drafts.items():
                 for a in waiting.pop(text, ()):
@@ -209,10 +215,30 @@ def _flush(window: list[Article], ctx: RunContext, drafter: Drafter, done) -> No
                     if not a.todo:
                         done(finish_article(a, ctx), a.plan)
         if switched:
-            for a in open_articles:
-                relookup(a, ctx)
-                if not a.todo:
-                    done(finish_article(a, ctx), a.plan)
+            _replan(open_articles, ctx, done)
         elif waiting:
             raise RuntimeError(f"the drafter returned no draft for {len(waiting)} texts")  # a drafter bug
         open_articles = [a for a in open_articles if a.todo]
+
+
+def _adopt(ctx: RunContext, settings: EngineSettings) -> bool:
+    """Record the engine's settings; True when they differ from the plan the window was looked up under.
+
+    Raises:
+        UsageError: two engines of one run report different settings (a mixed CPU/GPU cluster).
+    """
+    if ctx.settings.actual is None:
+        ctx.settings.actual = settings
+        return settings.key() != ctx.settings.planned.key()
+    if settings.key() != ctx.settings.actual.key():
+        raise UsageError(f"drafting engines report different settings ({ctx.settings.actual.key()} and "
+                         f"{settings.key()}); run every worker with the same device and precision")
+    return False
+
+
+def _replan(articles: list[Article], ctx: RunContext, done) -> None:
+    """Look the window up again under the engine's settings; finish what it already has."""
+    for a in articles:
+        relookup(a, ctx)
+        if not a.todo:
+            done(finish_article(a, ctx), a.plan)
