@@ -132,7 +132,9 @@ def _prepare(plans: Sequence[OutputPlan], ctx: RunContext, snapshot: Path | None
             _segment_batch, batch_size=ARTICLES_PER_TASK, batch_format="pandas",
             fn_kwargs={"snapshot": str(snapshot) if snapshot else None, "context": ctx.context,
                        "glossary_path": str(ctx.options.glossary) if ctx.glossary is not None else None})
-        for row in ds.iter_rows():
+        # Collected before the first yield: the drafting Dataset that runs while the caller holds
+        # this generator must not wait for CPUs a half-consumed segmentation Dataset still claims.
+        for row in list(ds.iter_rows()):
             segments, checksum, cached = pickle.loads(row["payload"])
             plan = by_index[int(row["index"])]
             yield plan, open_article(plan, segments, checksum, ctx, snapshot_drafts=cached)
