@@ -126,7 +126,6 @@ def test_interrupted_corpus_resumes_and_finishes_with_identical_outputs(corpus_r
 
 
 def test_up_to_date_corpus_is_recognised_from_headers_without_parsing(corpus_run, monkeypatch):
-    import toolkit.formats.po as po
     import toolkit.workflow.merge as merge
 
     paths, out, first, _, options = corpus_run
@@ -134,7 +133,7 @@ def test_up_to_date_corpus_is_recognised_from_headers_without_parsing(corpus_run
     def no(*a, **k):
         raise AssertionError("an up-to-date article was parsed or merged")
 
-    monkeypatch.setattr(po, "read_po", no)
+    monkeypatch.setattr(merge, "load_for_merge", no)
     monkeypatch.setattr(merge, "merge_units", no)
     report = translate_files(paths, out, options, engine_factory=no)
     assert all(r.status is FileStatus.UP_TO_DATE for r in report)

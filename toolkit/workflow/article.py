@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from toolkit.mt.checks import has_letters
 from toolkit.terms.usage import TermUsage, translation_checks
-from toolkit.types import Draft, Segment, Status, Unit
+from toolkit.types import Draft, DraftMethod, Segment, Status, Unit
 from toolkit.workflow import flags as review
 from toolkit.workflow.outputs import OutputPlan, ensure_out_dir
 from toolkit.workflow.provenance import (SOURCE_LANG, TARGET_LANG, SourceHash, article_fields, header_context,
@@ -70,7 +70,7 @@ class Article:
 
 
 def segment_contexts(segments: Sequence[Segment]) -> list[str]:
-    """The msgctxt of each segment: ``seg-`` + 8 hex digits of the SHA-256 of its text.
+    """The msgctxt of each segment: ``seg-`` + 8 hex digits of the SHA-256 of its one-line text.
 
     Unique per segment (the 2nd occurrence of a repeated sentence gets ``.2``, shared/cases/b04) and
     stable when other sentences are inserted or removed, so translation platforms that key units on
@@ -80,7 +80,7 @@ def segment_contexts(segments: Sequence[Segment]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for seg in segments:
-        base = "seg-" + hashlib.sha256(seg.text.encode("utf-8")).hexdigest()[:8]
+        base = "seg-" + hashlib.sha256(seg.display_text.encode("utf-8")).hexdigest()[:8]
         seen[base] = seen.get(base, 0) + 1
         out.append(base if seen[base] == 1 else f"{base}.{seen[base]}")
     return out
@@ -101,8 +101,13 @@ def read_segments(plan: OutputPlan) -> tuple[list[Segment], str]:
 
 
 def translatable(segments: Sequence[Segment], approved: Mapping[str, Unit] = {}) -> list[str]:
-    """Distinct texts that may need MT, in article order: with letters, not approved in the PO."""
-    return list(dict.fromkeys(s.text for s in segments if has_letters(s.text) and s.text not in approved))
+    """Distinct texts that may need MT, in article order: with letters, not approved in the PO.
+
+    Reviewers and the model see one line per sentence: soft (wrapped) line breaks become spaces
+    (:attr:`toolkit.types.Segment.display_text`, issue 14); offsets and lines stay the Segment's.
+    """
+    return list(dict.fromkeys(s.display_text for s in segments
+                              if has_letters(s.text) and s.display_text not in approved))
 
 
 def lookup(ctx: "RunContext", texts: Sequence[str], drafts: Mapping[str, Draft] | None = None) -> Lookups:
@@ -127,19 +132,19 @@ def open_article(plan: OutputPlan, segments: list[Segment], checksum: str, ctx: 
     Raises:
         InputError, FormatError: the existing PO cannot be read.
     """
-    from toolkit.formats.po import read_po
-    from toolkit.workflow.merge import approved_sources
+    from toolkit.workflow.merge import approved_sources, load_for_merge
 
     article = Article(plan, segments, checksum)
-    if plan.po.exists():
-        existing = read_po(plan.po)
+    existing = load_for_merge(plan.po)  # refuses duplicate entries (issue 12.4)
+    if existing is not None:
         article.existing = existing
         ctx.memory.add_approved(((u.msgid, u.msgstr) for u in existing.units
-                                 if u.status is Status.TRANSLATED and u.msgstr and not u.obsolete), str(plan.po))
+                                 if u.is_approved and not u.obsolete and u.msgid_plural is None), str(plan.po))
         article.approved = approved_sources(existing.units)
         article.old_units, article.forgotten = _forget_machine_drafts(existing, ctx)
     texts = translatable(segments, article.approved)
-    article.mt_texts = Counter(s.text for s in segments if s.text in set(texts))
+    wanted = set(texts)
+    article.mt_texts = Counter(s.display_text for s in segments if s.display_text in wanted)
     article.lookups = lookup(ctx, texts, snapshot_drafts)
     article.todo = {t for t in texts if t not in article.lookups.tm_approved and t not in article.lookups.cached}
     return article
@@ -166,11 +171,13 @@ def _forget_machine_drafts(existing, ctx: "RunContext") -> tuple[list[Unit], lis
         (units for the merge, the original units that were emptied — to be kept as obsolete when
         their sentence is gone from the article).
     """
+    from toolkit.workflow.merge import reviewer_comments  # issue 12.1: a reviewer's note stays
+
     fuzzy = [u for u in existing.units if u.status is Status.FUZZY and u.msgstr and not u.obsolete]
     cached = ctx.memory.lookup_drafts([u.msgid for u in fuzzy], header_context(existing.header))
     untouched = {id(u) for u in fuzzy if u.msgid in cached and cached[u.msgid].text == u.msgstr}
-    units = [replace(u, msgstr="", status=Status.NEW, translator_comments=()) if id(u) in untouched else u
-             for u in existing.units]
+    units = [replace(u, msgstr="", status=Status.NEW, translator_comments=reviewer_comments(u.translator_comments))
+             if id(u) in untouched else u for u in existing.units]
     return units, [u for u in existing.units if id(u) in untouched]
 
 
@@ -191,7 +198,7 @@ def _segment_unit(seg: Segment, msgctxt: str, new_line: bool, draft: Draft, stat
     problems, records = review.split_flags(draft.flags)
     position = f"position: p{seg.para} s{seg.index}" + (" newline" if new_line else "")
     return Unit(
-        msgid=seg.text, msgstr=draft.text, msgctxt=msgctxt,
+        msgid=seg.display_text, msgstr=draft.text, msgctxt=msgctxt,
         status=Status.FUZZY if problems and status is Status.TRANSLATED else status,
         comments=(position,) + draft.notes + tuple(review.describe(f) for f in records),
         translator_comments=tuple(review.review_comment(f) for f in problems),
@@ -205,14 +212,14 @@ def build_units(article: Article) -> tuple[list[Unit], dict[str, Draft]]:
     ref = article.plan.source.name
     look = article.lookups
     for seg, msgctxt, prev in zip(article.segments, segment_contexts(article.segments), [None, *article.segments]):
-        text = seg.text
+        text = seg.display_text
         if not has_letters(text):
-            draft, status = Draft(text, (), (COPIED_NOTE,), (), "copied"), Status.TRANSLATED
+            draft, status = Draft(text, (), (COPIED_NOTE,), (), DraftMethod.COPIED), Status.TRANSLATED
         elif text in article.approved:
-            draft, status = Draft(article.approved[text].msgstr, method="approved"), Status.TRANSLATED
+            draft, status = Draft(article.approved[text].msgstr, method=DraftMethod.APPROVED), Status.TRANSLATED
         elif text in look.tm_approved:
             target, origin = look.tm_approved[text]
-            draft, status = Draft(target, (), (TM_NOTE.format(origin=origin),), (), "tm"), Status.FUZZY
+            draft, status = Draft(target, (), (TM_NOTE.format(origin=origin),), (), DraftMethod.TM), Status.FUZZY
         else:
             draft, status = article.fresh.get(text) or look.cached[text], Status.FUZZY
             drafts[text] = draft
@@ -241,9 +248,9 @@ def finish_article(article: Article, ctx: "RunContext") -> FileResult:
     Raises:
         FormatError: an entry a PO file cannot hold; OutputError: the outputs cannot be written.
     """
-    from toolkit.formats.po import po_header, write_po
+    from toolkit.formats.po import po_header
     from toolkit.formats.tsv import write_units_tsv
-    from toolkit.workflow.merge import merge_units
+    from toolkit.workflow.merge import merge_units, write_merged_po
 
     plan = article.plan
     units, drafts = build_units(article)
@@ -263,7 +270,7 @@ def finish_article(article: Article, ctx: "RunContext") -> FileResult:
         result.status = FileStatus.UP_TO_DATE          # nothing changed: leave both files untouched
     else:
         ensure_out_dir(plan.tsv.parent)
-        write_po(plan.po, units, header)
+        write_merged_po(plan.po, units, header, existing)  # header comment kept; refused if saved meanwhile
         write_units_tsv(plan.tsv, [u for u in units if not u.obsolete])
     result.seconds = time.perf_counter() - article.started
     return result

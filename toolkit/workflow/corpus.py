@@ -104,13 +104,14 @@ class LocalDrafter:
         return self._load(ctx).settings
 
     def draft(self, texts: Sequence[str], ctx: RunContext) -> Iterator[tuple[dict[str, Draft], EngineSettings]]:
+        from toolkit.formats.placeholders import protect_placeholders
         from toolkit.terms.enforce import draft_segments
 
         translator = self._load(ctx)
         for start in range(0, len(texts), DRAFT_CHUNK_SEGMENTS):
             chunk = list(texts[start:start + DRAFT_CHUNK_SEGMENTS])
             t0 = time.perf_counter()
-            drafts = dict(zip(chunk, draft_segments(chunk, ctx.glossary, translator)))
+            drafts = dict(zip(chunk, draft_segments(chunk, ctx.glossary, protect_placeholders(translator))))
             ctx.timings.drafting += time.perf_counter() - t0
             yield drafts, translator.settings
 

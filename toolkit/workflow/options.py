@@ -55,9 +55,10 @@ class RunOptions:
         """Refuse options that contradict each other, before anything is read or loaded.
 
         Raises:
-            UsageError: ``--quantize`` with a run that uses CTranslate2 (it would be silently ignored).
+            UsageError: ``--quantize`` with a run that uses CTranslate2 (it would be silently
+                ignored); ``auto`` fits any engine.
         """
-        if self.quantize is None:
+        if self.quantize in (None, "auto"):
             return
         from toolkit.mt.translator import resolve_engine
 

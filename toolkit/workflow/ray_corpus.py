@@ -201,11 +201,12 @@ class DraftActor:
         self.load_seconds = time.perf_counter() - t0
 
     def __call__(self, batch):
+        from toolkit.formats.placeholders import protect_placeholders
         from toolkit.terms.enforce import draft_segments
 
         texts = [str(t) for t in batch["text"]]
         t0 = time.perf_counter()
-        drafts = draft_segments(texts, self.glossary, self.translator)
+        drafts = draft_segments(texts, self.glossary, protect_placeholders(self.translator))
         seconds = time.perf_counter() - t0
         load, self.load_seconds = self.load_seconds, 0.0   # reported once per actor
         settings = pickle.dumps(self.translator.settings)
