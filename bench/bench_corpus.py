@@ -42,7 +42,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_translate import WORK, _force_caps, _rss_mb, build_model  # noqa: E402  (the same model)
+from bench_translate import WORK, _force_caps, _rss_mb, build_model, default_model_dir  # noqa: E402  (the same model)
 
 ROOT = HERE.parent
 SEED = ROOT / "seeds" / "000_94a404d477b589ad.txt"
@@ -194,10 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="24 articles")
     ap.add_argument("--skip", default="", help="comma-separated variants to leave out")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
-    ap.add_argument("--model", type=Path, default=WORK / "opus-mt-vi-en-bench")
+    ap.add_argument("--model", type=Path, default=None, help="default: bench_translate's cached bench model")
     args = ap.parse_args(argv)
     if args.quick:
         args.articles = 24
+    args.model = args.model or default_model_dir()
     threads = os.cpu_count() or 1
     corpus, work = WORK / "corpus-in", WORK / "corpus-out"
     if args.worker:
