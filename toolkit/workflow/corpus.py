@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Protocol, Sequence
 
-from toolkit.errors import UsageError
+from toolkit.errors import FormatError, InputError, UsageError
 from toolkit.mt.settings import EngineSettings
 from toolkit.types import Draft
 from toolkit.workflow.article import Article, finish_article, open_article, read_segments, relookup
@@ -154,7 +154,8 @@ def run_corpus(plans: Sequence[OutputPlan], ctx: RunContext, drafter: Drafter,
         prepared: (plan, article or result) per plan, in any order; default :func:`prepare_local`.
 
     Raises:
-        InputError, FormatError, OutputError: an article, its PO or an output (earlier articles are kept).
+        InputError, FormatError, OutputError: an article, its PO or an output; the articles before
+            a bad one are drafted and written first (kept), nothing of the bad one is written.
         ModelUnavailableError: drafting is needed and the model cannot be loaded.
     """
     results: dict[int, FileResult] = {}
@@ -167,7 +168,15 @@ def run_corpus(plans: Sequence[OutputPlan], ctx: RunContext, drafter: Drafter,
         results[plan.index] = result
         progress.article_done(result)
 
-    for plan, item in (prepared if prepared is not None else prepare_local(plans, ctx)):
+    items = iter(prepared if prepared is not None else prepare_local(plans, ctx))
+    while True:
+        try:
+            plan, item = next(items)
+        except StopIteration:
+            break
+        except (InputError, FormatError):
+            _flush(window, ctx, drafter, done)   # a fault deep in an article: finish the ones before it
+            raise
         if isinstance(item, FileResult):
             progress.segmented(item.segments)
             progress.advanced(item.segments)
