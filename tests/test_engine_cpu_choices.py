@@ -60,8 +60,8 @@ def test_usable_cores_follow_affinity_and_a_cgroup_quota_not_the_host(monkeypatc
     assert _machine(monkeypatch, EPYC_ZEN3, affinity=8, cgroup={"/sys/fs/cgroup/cpu.max": "max 100000"}).cores == 8
 
 
-@pytest.mark.parametrize("cpuinfo,want", [(XEON_SPR, "bfloat16"), (EPYC_ZEN3, "int8"), (ZEN4_NO_AMX, "int8")])
-def test_auto_precision_is_bf16_only_with_amx_tiles(monkeypatch, cpuinfo, want):
+@pytest.mark.parametrize("cpuinfo,want", [(XEON_SPR, "bfloat16"), (EPYC_ZEN3, "float32"), (ZEN4_NO_AMX, "int8")])
+def test_auto_precision_is_bf16_with_amx_int8_with_vnni_else_float32(monkeypatch, cpuinfo, want):
     _machine(monkeypatch, cpuinfo)
     assert precision.cpu_precision(None) == precision.cpu_precision("auto") == want
     assert precision.cpu_precision("none") == "float32"  # an explicit --quantize still wins
@@ -86,7 +86,7 @@ def test_plan_settings_predicts_the_auto_precision_in_the_cache_key(monkeypatch,
     planned = plan_settings(str(tmp_path / "absent-model"), engine="torch", device="cpu")
     assert planned.precision == "bfloat16" and "precision=bfloat16" in planned.key()
     _machine(monkeypatch, EPYC_ZEN3)
-    assert plan_settings(str(tmp_path / "absent-model"), engine="torch", device="cpu").precision == "int8"
+    assert plan_settings(str(tmp_path / "absent-model"), engine="torch", device="cpu").precision == "float32"
 
 
 @pytest.mark.parametrize("cores,rows", [(1, 32), (2, 32), (4, 64), (16, 128)])

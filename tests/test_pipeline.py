@@ -297,12 +297,12 @@ def test_header_and_cache_key_name_the_loaded_engines_cuda_half_precision(monkey
     monkeypatch.setattr(toolkit.mt.translator, "load_engine", lambda model, **kw: engine)
     article = tmp_path / "a.txt"
     article.write_text("Hôm nay trời mưa.\n", encoding="utf-8")
-    options = RunOptions(glossary=None, device="cpu")       # the prediction says cpu/int8
+    options = RunOptions(glossary=None, device="cpu", quantize="int8")  # the prediction says cpu/int8
     report = translate_files([article], tmp_path / "out", options)
     assert polib.pofile(str(report[0].po)).metadata["X-MT-Settings"] == CUDA_HALF.key()
     assert report.settings == CUDA_HALF.key() and report.engine_loaded
     assert cached_draft(tmp_path / "out", "Hôm nay trời mưa.", CUDA_HALF.key()) == "Hôm nay trời mưa."
-    planned = plan_settings("Helsinki-NLP/opus-mt-vi-en", device="cpu").key()
+    planned = plan_settings("Helsinki-NLP/opus-mt-vi-en", device="cpu", quantize="int8").key()
     assert "device=cpu;precision=int8" in planned and cached_draft(tmp_path / "out", "Hôm nay trời mưa.", planned) is None
 
 
@@ -312,7 +312,7 @@ def test_drafts_cached_under_the_prediction_are_redrafted_when_the_engine_report
     a.write_text("Câu một.\n\nCâu hai.\n", encoding="utf-8")
     b.write_text("Câu một.\n\nCâu ba.\n", encoding="utf-8")
     c.write_text("Câu hai.\n", encoding="utf-8")
-    translate_files([a], out, RunOptions(glossary=None, device="cpu"))    # drafts cached under the prediction
+    translate_files([a], out, RunOptions(glossary=None, device="cpu", quantize="int8"))    # drafts cached under the prediction
     gpu = EchoEngine(rewrite=lambda text, _: text + " [gpu]")
     gpu.settings = CUDA_HALF
 
@@ -321,14 +321,14 @@ def test_drafts_cached_under_the_prediction_are_redrafted_when_the_engine_report
         return gpu
 
     monkeypatch.setattr(toolkit.mt.translator, "load_engine", load_gpu)
-    (rb,) = translate_files([b], out, RunOptions(glossary=None, device="cpu"))
+    (rb,) = translate_files([b], out, RunOptions(glossary=None, device="cpu", quantize="int8"))
     assert sorted(gpu.seen) == ["Câu ba.", "Câu một."]      # the cached "Câu một." was drafted again
     po = polib.pofile(str(rb.po))
     assert po.metadata["X-MT-Settings"] == CUDA_HALF.key()
     assert [e.msgstr for e in po] == ["Câu một. [gpu]", "Câu ba. [gpu]"]   # nothing of the other configuration
     # An article served wholly from the cache loads no model and names the settings its drafts were made under.
     gpu.seen.clear()
-    (rc,) = translate_files([c], out, RunOptions(glossary=None, device="cpu"))
+    (rc,) = translate_files([c], out, RunOptions(glossary=None, device="cpu", quantize="int8"))
     assert gpu.seen == [] and gpu.loads == 1
     assert polib.pofile(str(rc.po)).metadata["X-MT-Settings"].startswith("engine=torch;device=cpu;precision=int8")
 

@@ -11,9 +11,14 @@ How ``auto`` decides, and why (bench/README.md has the measurements):
   (PyTorch recipe "Leverage Intel AMX": 1,024 bf16 operations per cycle per core against 64 fp32).
   Measured on such a Xeon (issue 16, median of 3, beam 4): bf16 25.4 s, int8 27.8 s (and int8 the
   less steady of the two).
-* **Everything else** (AVX2, AVX-512 with or without VNNI/BF16, e.g. AMD Zen 3/4) → ``int8``: on an
-  AMD EPYC Zen 4 (``avx512_bf16`` but no AMX) int8 took 16.1 s against 21.7 s in bf16 and 31.4 s in
-  fp32; without native bf16 instructions bf16 is converted to fp32 and is slower still.
+* **int8 dot products** (``avx512_vnni`` or ``avx_vnni``, e.g. AMD Zen 4, Intel Ice Lake and later
+  without AMX) → ``int8``: on an AMD EPYC Zen 4 (``avx512_vnni``, ``avx512_bf16``, no AMX) int8 took
+  16.1 s against 21.7 s in bf16 and 31.4 s in fp32.
+* **Neither** (AVX2 only, e.g. AMD Zen 3) → ``none`` (float32). ``torch._int_mm`` has no fast kernel
+  there: measured on an AMD EPYC Zen 3 (2 threads, 32 rows), 512×512 took 6.6 ms in int8 against
+  0.28 ms in fp32, and the 512×53,739 vocabulary projection 685 ms against 69 ms; bf16 was slower
+  still (12.5 ms, 1,042 ms). With int8 as the default there, the shipped engine ran slower than
+  naive per-sentence float32 ``generate``.
 
 Set ``BITEXT_CPU_PRECISION=int8|bf16|none`` in the environment, or pass ``--quantize``, to override.
 
@@ -44,7 +49,7 @@ ENV_OVERRIDE = "BITEXT_CPU_PRECISION"
 
 
 def auto_quantize() -> str:
-    """The ``--quantize`` value ``auto`` stands for on this processor (``"bf16"`` or ``"int8"``).
+    """The ``--quantize`` value ``auto`` stands for on this processor (``"bf16"``, ``"int8"`` or ``"none"``).
 
     Raises:
         UsageError: :data:`ENV_OVERRIDE` is set to something other than int8, bf16 or none.
@@ -57,7 +62,12 @@ def auto_quantize() -> str:
         if forced not in PRECISION_OF:
             raise UsageError(f"{ENV_OVERRIDE}={forced!r}: choose {', '.join(PRECISION_OF)}")
         return forced
-    return "bf16" if cpu_info().has("amx_tile", "amx_bf16") else "int8"
+    cpu = cpu_info()
+    if cpu.has("amx_tile", "amx_bf16"):
+        return "bf16"
+    if cpu.has("avx512_vnni") or cpu.has("avx_vnni"):
+        return "int8"
+    return "none"
 
 
 def resolve_quantize(quantize: str | None) -> str:
