@@ -42,7 +42,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_translate import WORK, _force_caps, _rss_mb, build_model, default_model_dir  # noqa: E402  (the same model)
+from bench_translate import WORK, _force_caps, _rss_mb, bench_sentences, build_model, default_model_dir  # noqa: E402  (the same model)
 
 ROOT = HERE.parent
 SEED = ROOT / "seeds" / "000_94a404d477b589ad.txt"
@@ -51,22 +51,8 @@ BEAMS = 4
 
 
 def corpus_sentences() -> list[str]:
-    """Seed sentences with letters, cut at ', ' to ≤ 25 syllables."""
-    from toolkit.mt.checks import has_letters
-    from toolkit.segment.segmenter import segment_text
-
-    out: list[str] = []
-    for seg in segment_text(SEED.read_text(encoding="utf-8")):
-        if not has_letters(seg.text):
-            continue
-        cur: list[str] = []
-        for part in seg.text.split(", "):
-            if cur and len(" ".join(cur + [part]).split()) > 25:
-                out.append(", ".join(cur))
-                cur = []
-            cur.append(part)
-        out.append(", ".join(cur))
-    return list(dict.fromkeys(s for s in out if len(s.split()) >= 3))
+    """Seed sentences with letters, cut at ', ' to ≤ 25 syllables, distinct, ≥ 3 syllables."""
+    return list(dict.fromkeys(s for s in bench_sentences(None, max_syllables=25) if len(s.split()) >= 3))
 
 
 def make_corpus(folder: Path, articles: int, seed: int = 15) -> dict:

@@ -67,8 +67,9 @@ OUTPUT_RATIO = 1.2  # forced output tokens per source token (issue 6)
 BARE_BATCH_SIZES = (4, 8, 16)
 
 
-def bench_sentences(n: int) -> list[str]:
-    """The first ``n`` sentences of the seed article: segments with letters, cut at ', ' to ≤ 60 syllables."""
+def bench_sentences(n: int | None, max_syllables: int = 60) -> list[str]:
+    """The first ``n`` (None: all) sentences of the seed article: segments with letters, cut at ', '
+    to ≤ ``max_syllables`` syllables. Also bench_corpus.py's sentence source."""
     from toolkit.mt.checks import has_letters
     from toolkit.segment.segmenter import segment_text
 
@@ -78,7 +79,7 @@ def bench_sentences(n: int) -> list[str]:
             continue
         cur: list[str] = []
         for part in seg.text.split(", "):
-            if cur and len(" ".join(cur + [part]).split()) > 60:
+            if cur and len(" ".join(cur + [part]).split()) > max_syllables:
                 out.append(", ".join(cur))
                 cur = []
             cur.append(part)
