@@ -28,6 +28,7 @@ model name\t: AMD EPYC 7B13
 flags\t\t: fpu sse2 avx avx2 fma sha_ni
 """
 ZEN4_NO_AMX = EPYC_ZEN3.replace("sha_ni", "avx512f avx512_vnni avx512_bf16")
+NO_AVX2 = EPYC_ZEN3.replace("avx avx2 fma sha_ni", "avx")
 _CPU_INFO = cpu.cpu_info  # the cached reader, before any test replaces it
 
 
@@ -37,6 +38,7 @@ def _machine(monkeypatch, cpuinfo: str, *, affinity: int = 2, cgroup: dict[str, 
     monkeypatch.setattr(cpu, "_read", lambda path: files.get(path, ""))
     monkeypatch.setattr(cpu.os, "sched_getaffinity", lambda pid: set(range(affinity)))
     monkeypatch.delenv(precision.ENV_OVERRIDE, raising=False)
+    monkeypatch.delenv(precision.KERNEL_OVERRIDE, raising=False)
     _CPU_INFO.cache_clear()
     info = _CPU_INFO()
     _CPU_INFO.cache_clear()  # nothing cached from the fixture outlives the test
@@ -60,12 +62,23 @@ def test_usable_cores_follow_affinity_and_a_cgroup_quota_not_the_host(monkeypatc
     assert _machine(monkeypatch, EPYC_ZEN3, affinity=8, cgroup={"/sys/fs/cgroup/cpu.max": "max 100000"}).cores == 8
 
 
-@pytest.mark.parametrize("cpuinfo,want", [(XEON_SPR, "bfloat16"), (EPYC_ZEN3, "float32"), (ZEN4_NO_AMX, "int8")])
-def test_auto_precision_is_bf16_with_amx_int8_with_vnni_else_float32(monkeypatch, cpuinfo, want):
+@pytest.mark.parametrize("cpuinfo,want,int8", [(XEON_SPR, "bfloat16", "int8"), (EPYC_ZEN3, "int8-fbgemm", "int8-fbgemm"),
+                                                (ZEN4_NO_AMX, "int8", "int8"), (NO_AVX2, "float32", "int8")])
+def test_auto_precision_is_bf16_with_amx_int8_with_vnni_or_avx2_else_float32(monkeypatch, cpuinfo, want, int8):
     _machine(monkeypatch, cpuinfo)
     assert precision.cpu_precision(None) == precision.cpu_precision("auto") == want
     assert precision.cpu_precision("none") == "float32"  # an explicit --quantize still wins
-    assert precision.cpu_precision("int8") == "int8"
+    assert precision.cpu_precision("int8") == int8  # its kernel: fbgemm on AVX2 without VNNI
+
+
+def test_the_int8_kernel_can_be_overridden_from_the_environment(monkeypatch):
+    _machine(monkeypatch, EPYC_ZEN3)
+    assert precision.int8_kernel() == "fbgemm"
+    monkeypatch.setenv(precision.KERNEL_OVERRIDE, "int_mm")
+    assert (precision.int8_kernel(), precision.cpu_precision("int8")) == ("int_mm", "int8")
+    monkeypatch.setenv(precision.KERNEL_OVERRIDE, "amx")
+    with pytest.raises(UsageError, match="BITEXT_INT8_KERNEL='amx'"):
+        precision.cpu_precision("int8")
 
 
 def test_auto_precision_can_be_overridden_from_the_environment(monkeypatch):
@@ -86,12 +99,16 @@ def test_plan_settings_predicts_the_auto_precision_in_the_cache_key(monkeypatch,
     planned = plan_settings(str(tmp_path / "absent-model"), engine="torch", device="cpu")
     assert planned.precision == "bfloat16" and "precision=bfloat16" in planned.key()
     _machine(monkeypatch, EPYC_ZEN3)
+    assert plan_settings(str(tmp_path / "absent-model"), engine="torch", device="cpu").precision == "int8-fbgemm"
+    _machine(monkeypatch, NO_AVX2)
     assert plan_settings(str(tmp_path / "absent-model"), engine="torch", device="cpu").precision == "float32"
 
 
-@pytest.mark.parametrize("cores,rows", [(1, 32), (2, 32), (4, 64), (16, 128)])
-def test_ct2_default_call_shape_scales_rows_with_cores_within_bounds(monkeypatch, cores, rows):
-    _machine(monkeypatch, EPYC_ZEN3, affinity=cores)
+@pytest.mark.parametrize("cpuinfo,cores,rows", [(ZEN4_NO_AMX, 1, 32), (ZEN4_NO_AMX, 2, 32), (ZEN4_NO_AMX, 4, 64),
+                                                (ZEN4_NO_AMX, 16, 128), (XEON_SPR, 2, 32), (EPYC_ZEN3, 1, 16),
+                                                (EPYC_ZEN3, 2, 16), (EPYC_ZEN3, 4, 32), (EPYC_ZEN3, 16, 64)])
+def test_ct2_default_call_shape_scales_rows_with_cores_and_vector_width(monkeypatch, cpuinfo, cores, rows):
+    _machine(monkeypatch, cpuinfo, affinity=cores)
     shape = ct2_shape.call_shape(None, beams=4)
     assert (shape.rows, shape.source) == (rows, "cpu-default")
     assert shape.texts(4) == rows // 4 and shape.tokens == shape.texts(4) * ct2_shape.TOKENS_PER_TEXT

@@ -1,8 +1,9 @@
 """The shape of a CTranslate2 ``translate_batch`` call on CPU: beam rows and padded source tokens per call.
 
-On CPU, a call's best size is a property of the machine (issue 16): at beam 4 on 2 cores, bare
-CTranslate2 ran fastest with 8 texts (32 beam rows) per call, on an AMD EPYC Zen 4 (16 texts 15 %
-slower, 4–6 texts 10–25 % slower) and on an Intel Xeon Sapphire Rapids (16 texts 33 % slower).
+On CPU, a call's best size is a property of the machine (issue 16). Bare CTranslate2 at beam 4 on
+2 cores ran fastest with 8 texts (32 beam rows) per call on an AMD EPYC Zen 4 (16 texts 15 % slower,
+4–6 texts 10–25 % slower) and on an Intel Xeon Sapphire Rapids (16 texts 33 % slower), both with
+AVX-512; on an AMD EPYC Zen 3 (AVX2 only) with 4 texts (16 rows: 8 texts 5 % slower, 16 texts 37 %).
 Our engine must never be slower than bare CTranslate2 at its best fixed batch, so the shape comes
 from, in order:
 
@@ -10,12 +11,14 @@ from, in order:
    written by ``python -m toolkit.mt.ct2_shape MODEL TEXTFILE``): bare ``translate_batch`` timed on the
    model itself at 2, 4, 8, 16 and 32 texts per call; used only on the CPU (model name and usable
    cores) it was measured on;
-2. else a **default from the CPU**: 16 beam rows per usable core, at least 32 and at most 128. A
+2. else a **default from the CPU**: beam rows per usable core by vector width — 16 with AVX-512, 8
+   with AVX2 only — within [2, 8] cores' worth (32–128 rows with AVX-512, 16–64 with AVX2). A
    decoding step is a chain of small matrix products with one row per beam; CTranslate2 splits each
-   product over its intra-op threads, so each thread needs a share of rows big enough to beat the
-   per-call overhead, while more rows than that only add padding and steps to the longest text. The
-   32-row point is the one measured (2 cores, on both vendors); the per-core slope is an estimate,
-   which is why the calibration exists.
+   product over its intra-op threads, so each thread needs enough rows to beat the per-call
+   overhead, while more rows than that only add padding and steps to the longest text. Where that
+   point lies follows the kernels' register blocking, which is wider with AVX-512's 32 × 512-bit
+   registers than with AVX2's 16 × 256-bit ones. The 2-core points are measured (above); the
+   per-core slope is an estimate, which is why the calibration exists.
 
 The token budget is set so that it does not bind for sentences of normal length (256 padded source
 tokens per text): calls are then the same length-sorted chunks bare CTranslate2 gets, and only long
@@ -32,8 +35,10 @@ from pathlib import Path
 from toolkit.mt.cpu import cpu_info
 
 CALIBRATION_FILE = "bitext-call-shape.json"
-ROWS_PER_CORE = 16
-MIN_ROWS, MAX_ROWS = 32, 128
+#: Beam rows per usable core: with AVX-512, and with AVX2 only (module docstring).
+ROWS_PER_CORE_AVX512, ROWS_PER_CORE_AVX2 = 16, 8
+#: The rows stay within this many cores' worth.
+MIN_CORES, MAX_CORES = 2, 8
 TOKENS_PER_TEXT = 256
 CANDIDATE_TEXTS = (2, 4, 8, 16, 32)
 
@@ -64,7 +69,9 @@ def _machine() -> dict:
 
 def default_shape(beams: int) -> CallShape:
     """The CPU-derived shape (module docstring, step 2)."""
-    rows = min(MAX_ROWS, max(MIN_ROWS, ROWS_PER_CORE * cpu_info().cores))
+    info = cpu_info()
+    per_core = ROWS_PER_CORE_AVX512 if info.has("avx512f") else ROWS_PER_CORE_AVX2
+    rows = per_core * min(MAX_CORES, max(MIN_CORES, info.cores))
     texts = max(1, rows // max(1, beams))
     return CallShape(rows, texts * TOKENS_PER_TEXT, "cpu-default")
 
