@@ -82,7 +82,7 @@ def _engine(model: Path, threads: int):
     from toolkit.mt.engine_torch import TorchMarianEngine
 
     torch.set_num_threads(threads)
-    return TorchMarianEngine(str(model), device="cpu", beams=BEAMS)
+    return TorchMarianEngine(str(model), device="cpu", beams=BEAMS, threads=threads)
 
 
 class BenchEngine:
@@ -93,7 +93,7 @@ class BenchEngine:
         _no_retry()
         from toolkit.mt.engine_torch import TorchMarianEngine
 
-        return TorchMarianEngine(options.model, device="cpu", beams=BEAMS)
+        return TorchMarianEngine(options.model, device="cpu", beams=BEAMS, threads=options.ray_threads)
 
 
 def _no_retry() -> None:

@@ -18,8 +18,9 @@ What it does, all in one run so that only ratios measured together are compared:
    - ``naive``: transformers ``generate`` one sentence at a time (the baseline);
    - ``torch``: our TorchMarianEngine as shipped (``quantize="auto"``: the precision this CPU
      gets by default, named in the output; token-budgeted batches);
-   - ``torch-int8`` / ``torch-bf16`` / ``torch-fp32``: the same with ``--quantize`` forced (the
-     one ``auto`` picks is left out: it is ``torch``);
+   - ``torch-int8-int_mm`` / ``torch-int8-fbgemm`` / ``torch-bf16`` / ``torch-fp32``: the same
+     with ``--quantize`` and the int8 kernel forced (the one ``auto`` picks is left out: it is
+     ``torch``): which one is fastest on a new CPU is measured here, not assumed;
    - ``ct2-bare-B``: bare ``ctranslate2.Translator.translate_batch`` on length-sorted chunks of B
      sentences (its best use: one call per chunk, cap from the chunk's longest);
    - ``ct2``: our CT2MarianEngine as shipped;
@@ -52,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -201,7 +203,11 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
     elif variant.startswith("torch"):
         from toolkit.mt.engine_torch import TorchMarianEngine
 
-        quantize = {"torch-fp32": "none", "torch-bf16": "bf16", "torch-int8": "int8"}.get(variant, "auto")
+        from toolkit.mt.precision import KERNEL_OVERRIDE
+
+        quantize = {"torch-fp32": "none", "torch-bf16": "bf16"}.get(variant, "auto")
+        if variant.startswith("torch-int8-"):   # torch-int8-int_mm / torch-int8-fbgemm
+            quantize, os.environ[KERNEL_OVERRIDE] = "int8", variant.removeprefix("torch-int8-")
         engine = TorchMarianEngine(str(model), device="cpu", beams=beams, quantize=quantize)
         result["precision"] = engine.settings.precision
         engine.generate(sentences[:1])  # warm-up
@@ -320,14 +326,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(worker(args.worker, args.model, sentences, args.beams, WORK / "tm")))
         return 0
 
-    from toolkit.mt.precision import auto_quantize
+    from toolkit.mt.precision import INT8_KERNELS, auto_quantize, int8_kernel
 
     print(cpu_line(), flush=True)
     (WORK / "tm").mkdir(parents=True, exist_ok=True)
     build_model(args.model)
     skip = set(filter(None, args.skip.split(",")))
     auto = auto_quantize()
-    forced = [f"torch-{n}" for q, n in (("int8", "int8"), ("bf16", "bf16"), ("none", "fp32")) if q != auto]
+    auto_variant = {"bf16": "torch-bf16", "none": "torch-fp32"}.get(auto, f"torch-int8-{int8_kernel()}")
+    forced = [v for v in (*(f"torch-int8-{k}" for k in INT8_KERNELS), "torch-bf16", "torch-fp32") if v != auto_variant]
     timed = [v for v in ["naive", "torch", *forced, *(f"ct2-bare-{b}" for b in BARE_BATCH_SIZES), "ct2"]
              if v not in skip]
     runs: dict[str, list[dict]] = {}
@@ -368,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(sentences)} sentences, {sum(src_tokens)} source tokens, {out_tokens} output tokens "
           f"(forced, {OUTPUT_RATIO}× source; counted in every variant, equal), beam {args.beams}, "
           f"{_threads()} CPU threads, median of {args.repeats}; "
-          f"torch = --quantize auto = {auto}")
+          f"torch = --quantize auto = {auto_variant.removeprefix('torch-')}")
     if "tm" not in skip:
         print("tm-first: the pipeline's length-cap retry (no_repeat_ngram_size) is disabled: with </s> banned "
               "every draft ends at its cap and would be translated twice")

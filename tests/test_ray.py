@@ -129,3 +129,32 @@ def test_cli_ray_flag_reaches_the_ray_path(ray_local, local_run, capsys):
     assert f"[{len(paths)}/{len(paths)}]" in err        # per-article lines when stderr is not a terminal
     assert_same_outputs(paths, root / "local", root / "cli")
     assert sys.modules.get("ray") is not None
+
+
+def test_actor_calls_balance_the_pool_and_stay_within_bounds():
+    from toolkit.workflow.ray_corpus import (CALLS_PER_ACTOR, MIN_TEXTS_PER_ACTOR_CALL, TEXTS_PER_ACTOR_CALL,
+                                             texts_per_call)
+
+    assert texts_per_call(152, 2) == 19          # 8 calls: 4 per actor
+    assert -(-152 // texts_per_call(152, 2)) >= 2 * CALLS_PER_ACTOR
+    assert texts_per_call(100_000, 2) == TEXTS_PER_ACTOR_CALL
+    assert texts_per_call(5, 2) == texts_per_call(0, 0) == MIN_TEXTS_PER_ACTOR_CALL
+
+
+def test_a_cpu_actor_gives_the_engine_its_own_threads_not_the_nodes(monkeypatch, tiny_model_dir):
+    """Each CPU actor's engine runs ``ray_threads`` threads: left to its default, every actor would
+    take all the node's CPUs and N actors would oversubscribe it N times (issue 15)."""
+    import toolkit.mt.translator as translator
+    from toolkit.workflow.options import RunOptions
+    from toolkit.workflow.ray_corpus import DraftActor
+
+    seen = {}
+
+    def fake_load_engine(model, **kw):
+        seen.update(kw)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(translator, "load_engine", fake_load_engine)
+    with pytest.raises(RuntimeError, match="stop here"):
+        DraftActor(RunOptions(model=str(tiny_model_dir), glossary=None, ray_threads=3), None, threads=3)
+    assert seen["threads"] == 3

@@ -158,7 +158,7 @@ def resolve_engine(model: str, engine: str = "auto") -> str:
 
 
 def load_engine(model: str, *, engine: str = "auto", device: str = "auto", beams: int = 4,
-                max_batch_tokens: int | None = None, quantize: str | None = None) -> Engine:
+                max_batch_tokens: int | None = None, quantize: str | None = None, threads: int | None = None) -> Engine:
     """Load an MT engine for ``model`` (hub id or local folder).
 
     Args:
@@ -166,6 +166,8 @@ def load_engine(model: str, *, engine: str = "auto", device: str = "auto", beams
             and a converted model), or ``"auto"`` (CTranslate2 when a converted model is present,
             see :func:`resolve_engine`).
         device, beams, max_batch_tokens, quantize: see :class:`toolkit.mt.engine_torch.TorchMarianEngine`.
+        threads: CPU threads of the engine (default: the CPUs this process may use); a Ray actor
+            passes its ``num_cpus`` so that actors sharing a node do not oversubscribe it.
 
     Raises:
         ModelUnavailableError: the model cannot be found or loaded.
@@ -174,7 +176,9 @@ def load_engine(model: str, *, engine: str = "auto", device: str = "auto", beams
     if resolve_engine(model, engine).startswith("ct2"):
         from toolkit.mt import engine_ct2
 
-        return engine_ct2.CT2MarianEngine(model, device=device, beams=beams, max_batch_tokens=max_batch_tokens)
+        return engine_ct2.CT2MarianEngine(model, device=device, beams=beams, max_batch_tokens=max_batch_tokens,
+                                          threads=threads)
     from toolkit.mt.engine_torch import TorchMarianEngine
 
-    return TorchMarianEngine(model, device=device, beams=beams, max_batch_tokens=max_batch_tokens, quantize=quantize)
+    return TorchMarianEngine(model, device=device, beams=beams, max_batch_tokens=max_batch_tokens, quantize=quantize,
+                             threads=threads)

@@ -43,8 +43,13 @@ from toolkit.workflow.report import FileResult, Progress, RunReport
 PREPARE_ARTICLES = 512
 #: Articles per segmentation task.
 ARTICLES_PER_TASK = 16
-#: Sentences per drafting call of an actor (the engine splits them into token-budgeted batches).
+#: Most sentences per drafting call of an actor (the engine splits them into token-budgeted batches).
 TEXTS_PER_ACTOR_CALL = 64
+#: Fewest sentences per call: below this an engine's batches would be smaller than its token budget.
+MIN_TEXTS_PER_ACTOR_CALL = 8
+#: Calls each actor should get per window at least: with one big call each, the actor that drew the
+#: long sentences finishes last while the others wait (bench/README.md, issue 15).
+CALLS_PER_ACTOR = 4
 
 EngineFactory = Callable[[RunOptions], object]
 
@@ -182,18 +187,17 @@ class DraftActor:
     def __init__(self, options: RunOptions, glossary_path: str | None, threads: int,
                  engine_factory: EngineFactory | None = None):
         t0 = time.perf_counter()
-        if options.ray_gpus <= 0:
-            import torch
-
-            torch.set_num_threads(threads)
         if engine_factory is not None:
             engine = engine_factory(options)
         else:
             from toolkit.mt.translator import load_engine
 
+            # The engine's threads are the actor's num_cpus: by default an engine takes every CPU
+            # of the node, and N actors on one node would run N × cores threads.
             engine = load_engine(options.model, engine=options.engine,
                                  device="cuda" if options.ray_gpus > 0 else options.device, beams=options.beams,
-                                 max_batch_tokens=options.max_batch_tokens, quantize=options.quantize_or_default())
+                                 max_batch_tokens=options.max_batch_tokens, quantize=options.quantize_or_default(),
+                                 threads=threads if options.ray_gpus <= 0 else None)
         from toolkit.mt.translator import Translator
 
         self.translator = Translator(engine)
@@ -214,6 +218,14 @@ class DraftActor:
                 "seconds": [seconds / len(texts)] * len(texts), "load": [load] + [0.0] * (len(texts) - 1)}
 
 
+def texts_per_call(texts: int, actors: int) -> int:
+    """Sentences per actor call for ``texts`` sentences on ``actors`` actors: at least
+    :data:`CALLS_PER_ACTOR` calls per actor, within [:data:`MIN_TEXTS_PER_ACTOR_CALL`,
+    :data:`TEXTS_PER_ACTOR_CALL`]."""
+    per_call = -(-texts // max(1, actors * CALLS_PER_ACTOR))
+    return max(MIN_TEXTS_PER_ACTOR_CALL, min(TEXTS_PER_ACTOR_CALL, per_call))
+
+
 class RayDrafter:
     """:class:`toolkit.workflow.corpus.Drafter` on an actor pool (``ActorPoolStrategy``)."""
 
@@ -229,8 +241,13 @@ class RayDrafter:
         o = ctx.options
         resources = {"num_gpus": o.ray_gpus} if o.ray_gpus > 0 else {"num_cpus": o.ray_threads}
         ctx.progress.status(f"drafting on Ray ({o.ray_actors} actors starting)")
-        ds = ray.data.from_items([{"text": t} for t in texts]).map_batches(
-            DraftActor, batch_size=TEXTS_PER_ACTOR_CALL, compute=ray.data.ActorPoolStrategy(size=o.ray_actors),
+        # Longest first, in calls small enough that each actor gets several, one queued at a time:
+        # the calls left at the end are the short ones, so actors finish together (longest-first
+        # list scheduling) instead of one waiting for the other's long batch.
+        ordered = sorted(texts, key=lambda t: (-len(t), t))
+        ds = ray.data.from_items([{"text": t} for t in ordered]).map_batches(
+            DraftActor, batch_size=texts_per_call(len(ordered), o.ray_actors),
+            compute=ray.data.ActorPoolStrategy(size=o.ray_actors, max_tasks_in_flight_per_actor=2),
             fn_constructor_kwargs={"options": o, "threads": o.ray_threads, "engine_factory": self.engine_factory,
                                    "glossary_path": str(o.glossary) if ctx.glossary is not None else None},
             **resources)
