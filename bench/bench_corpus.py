@@ -4,7 +4,7 @@ One run, so that only ratios measured together are compared:
 
 1. The exact-architecture random MarianMT checkpoint of ``bench_translate.py`` (``</s>`` banned,
    so every text generates ``int(1.2 × source tokens)`` tokens: the same counted work for every
-   variant), beam 4, torch engine (int8, as shipped), no glossary (enforcement would add rounds
+   variant), beam 4, torch engine (``--quantize auto`` as shipped: the precision is printed), no glossary (enforcement would add rounds
    that differ between variants). Retries after the length cap are disabled for the bench: every
    forced output reaches its cap by construction, and a retry would redo the MT.
 2. A generated corpus: ``--articles`` articles of 3–10 sentences from the seed article's
@@ -122,6 +122,7 @@ def worker(variant: str, model: Path, corpus: Path, work: Path, threads: int) ->
         shutil.rmtree(out, ignore_errors=True)
     if variant in ("bare", "corpus", "one-by-one"):
         engine = _engine(model, threads)
+        r["precision"] = engine.settings.precision
         engine.generate(distinct[:1])   # warm-up
         t0 = time.perf_counter()
         if variant == "bare":
@@ -211,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                 if l.startswith("model name")), platform.processor())
     n = runs[next(iter(runs))]["distinct"]
     print(f"{args.articles} articles, {n} distinct sentences, beam {BEAMS}, forced output 1.2 × source tokens, "
-          f"{threads} CPU threads ({cpu})")
+          f"{threads} CPU threads ({cpu}), torch precision {runs.get('bare', runs.get('corpus', {})).get('precision', '?')}")
     print("| variant | seconds | distinct sentences/s | peak RSS |")
     print("|---|---:|---:|---:|")
     for v, r in runs.items():

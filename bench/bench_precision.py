@@ -32,13 +32,18 @@ def _lines() -> list[str]:
 
 
 def _engines(model: Path, beams: int):
-    from toolkit.mt.engine_torch import TorchMarianEngine
-    from toolkit.mt.precision import auto_quantize
+    import os
 
-    auto = auto_quantize()  # what --quantize auto (the default) picks on this CPU
-    for q in ("none", "int8", "bf16"):
-        name = f"torch {q if q != 'none' else 'fp32'}" + (" (auto here)" if q == auto else "")
-        yield name, TorchMarianEngine(str(model), device="cpu", beams=beams, quantize=q)
+    from toolkit.mt.engine_torch import TorchMarianEngine
+    from toolkit.mt.precision import KERNEL_OVERRIDE, cpu_precision
+
+    auto = cpu_precision("auto")  # what --quantize auto (the default) computes in on this CPU
+    for q, kernel in (("none", ""), ("int8", "int_mm"), ("int8", "fbgemm"), ("bf16", "")):
+        os.environ[KERNEL_OVERRIDE] = kernel or "int_mm"
+        engine = TorchMarianEngine(str(model), device="cpu", beams=beams, quantize=q)
+        precision = engine.settings.precision
+        yield f"torch {precision}" + (" (auto here)" if precision == auto else ""), engine
+    os.environ.pop(KERNEL_OVERRIDE, None)
     if importlib.util.find_spec("ctranslate2") is None:
         return
     from toolkit.mt.engine_ct2 import CT2MarianEngine, convert_model

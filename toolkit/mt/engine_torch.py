@@ -23,12 +23,14 @@ from toolkit.types import Hypothesis
 
 log = logging.getLogger("toolkit.mt.engine_torch")
 
-# Padded source tokens per batch; a token budget adapts to short and long sentences alike. At beam 4
-# on 2 cores of an AMD EPYC Zen 3 (16 seed sentences of up to 60 syllables, bench model), 1,024 ran
-# 10–18 % faster than 512 in int8 (fbgemm) and in float32, 2,048 slower again (padding): each
-# decoding step pays a fixed cost in transformers' beam search (≈ 18 ms of Python per step there),
-# which bigger batches spread over more sentences. Issue 6 had measured 512 with slower kernels.
-CPU_BATCH_TOKENS = 1024
+# Padded source tokens per batch on CPU, by precision; a token budget adapts to short and long
+# sentences alike. Each decoding step pays a fixed cost in transformers' beam search, which bigger
+# batches spread over more sentences, until padding costs more. Measured at beam 4 on 2 cores:
+# AMD EPYC Zen 3 (16 seed sentences of up to 60 syllables, bench model), 1,024 ran 10–18 % faster
+# than 512 in int8-fbgemm and in float32, 2,048 slower again; AMD EPYC Zen 4 (issue 6, int8 on
+# torch._int_mm), 512 / 768 / 1,024 were within noise (16.97 / 16.49 / 18.46 s). Unmeasured: 512.
+CPU_BATCH_TOKENS = {"int8-fbgemm": 1024, "float32": 1024, "int8": 512, "bfloat16": 512}
+CPU_BATCH_TOKENS_DEFAULT = 512
 CUDA_BATCH_TOKENS = 8192
 
 
@@ -81,7 +83,8 @@ class TorchMarianEngine:
         model: hub id or local checkpoint folder (see :func:`toolkit.mt.model_source.resolve_model`).
         device: ``"auto"`` (CUDA if available), ``"cpu"`` or ``"cuda"``.
         beams: beam size (1 = greedy). The checkpoint's own default (opus-mt: 6) is overridden.
-        max_batch_tokens: padded source tokens per batch; default by device.
+        max_batch_tokens: padded source tokens per batch; default by device and CPU precision
+            (:data:`CPU_BATCH_TOKENS`).
         quantize: CPU precision, see :data:`toolkit.mt.precision.QUANTIZE_CHOICES`: ``"auto"``
             (default: by the processor, :func:`toolkit.mt.precision.auto_quantize`), ``"int8"``
             (kernel by the processor, :func:`toolkit.mt.precision.int8_kernel`), ``"bf16"`` or
@@ -146,7 +149,8 @@ class TorchMarianEngine:
         self.scores = scores
         self.model_id = model
         self.path = Path(path)
-        self.max_batch_tokens = max_batch_tokens or (CUDA_BATCH_TOKENS if device == "cuda" else CPU_BATCH_TOKENS)
+        self.max_batch_tokens = max_batch_tokens or (
+            CUDA_BATCH_TOKENS if device == "cuda" else CPU_BATCH_TOKENS.get(precision, CPU_BATCH_TOKENS_DEFAULT))
         positions = int(getattr(self.model.config, "max_position_embeddings", 512) or 512)
         self.max_input_tokens = min(positions, int(self.tokenizer.model_max_length or positions))
         self.max_output_tokens = positions
