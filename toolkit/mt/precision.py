@@ -28,9 +28,9 @@ bench/bench_translate.py).
 Batch invariance by precision (what tests/test_b20_batch_vs_single.py asserts, on every x86-64
 kernel set): a draft's numbers depend on its batch neighbours only through rounding in the float
 kernels (attention, softmax, layer norm; in ``none`` and ``bf16`` also the matrix products, whose
-blocking depends on the batch shape). ``int8`` (both kernels): linear layers exact (integer sums,
-per-row scales), drafts identical alone and batched except at near-ties; ``none``: the same, with the float products
-added to the rounding sources; ``bf16``: bfloat16 rounding (8 bits of mantissa) turns kernel-order
+blocking depends on the batch shape). ``int8`` (both kernels): linear layers exact (integer
+sums, per-row scales), drafts identical alone and batched except at near-ties; ``none``: the same,
+with the float products added to the rounding sources; ``bf16``: bfloat16 rounding (8 bits of mantissa) turns kernel-order
 differences into visible ones, drafts may change with the batch: not asserted.
 """
 from __future__ import annotations

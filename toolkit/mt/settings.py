@@ -28,8 +28,8 @@ class EngineSettings:
     Attributes:
         engine: ``"torch"``, ``"ct2"`` (CTranslate2) or a test engine's name.
         device: ``"cpu"`` or ``"cuda"`` — resolved, never ``"auto"``.
-        precision: what the arithmetic actually is: ``"int8"`` (per-row int8 linear layers),
-            ``"float32"``, ``"bfloat16"``, ``"float16"``, or a CTranslate2 compute type
+        precision: what the arithmetic actually is: ``"int8"`` / ``"int8-fbgemm"`` (per-row int8
+            linear layers, by kernel: :mod:`toolkit.mt.int8_linear`), ``"float32"``, ``"bfloat16"``, ``"float16"``, or a CTranslate2 compute type
             (``"int8"``, ``"int8_float16"``…).
         beams: beam size (1 = greedy).
         model: the model id or folder as given.
