@@ -47,7 +47,8 @@ class TinyEngine:
     def __call__(self, options):
         from toolkit.mt.translator import load_engine
 
-        engine = load_engine(options.model, engine="torch", device="cpu", beams=options.beams)
+        engine = load_engine(options.model, engine="torch", device="cpu", beams=options.beams,
+                             threads=options.ray_threads)
         if self.marker is not None:
             return DiesOnce(engine, self.marker)
         return engine

@@ -28,7 +28,8 @@ log = logging.getLogger("toolkit.mt.engine_torch")
 # batches spread over more sentences, until padding costs more. Measured at beam 4 on 2 cores:
 # AMD EPYC Zen 3 (16 seed sentences of up to 60 syllables, bench model), 1,024 ran 10–18 % faster
 # than 512 in int8-fbgemm and in float32, 2,048 slower again; AMD EPYC Zen 4 (issue 6, int8 on
-# torch._int_mm), 512 / 768 / 1,024 were within noise (16.97 / 16.49 / 18.46 s). Unmeasured: 512.
+# torch._int_mm), 512 / 768 / 1,024 were within noise (16.97 / 16.49 / 18.46 s). bfloat16 and any
+# other precision: 512, unmeasured.
 CPU_BATCH_TOKENS = {"int8-fbgemm": 1024, "float32": 1024, "int8": 512, "bfloat16": 512}
 CPU_BATCH_TOKENS_DEFAULT = 512
 CUDA_BATCH_TOKENS = 8192

@@ -37,6 +37,8 @@ import warnings
 
 import torch
 
+from toolkit.mt.precision import INT8_KERNELS as KERNELS
+
 #: Symmetric int8 range of weights and of ``int_mm`` activations; -128 is left out (as in CTranslate2).
 _QMAX = 127.0
 #: Activation range of the ``fbgemm`` kernel (7 bits: see the module docstring).
@@ -44,8 +46,6 @@ _QMAX_FBGEMM = 63.0
 #: Extra input columns of the ``fbgemm`` kernel: two range pins, then zeros to keep K a multiple of 8.
 _PIN_COLUMNS = 8
 _PINS = (_QMAX_FBGEMM + 0.5, -(_QMAX_FBGEMM + 0.5)) + (0.0,) * (_PIN_COLUMNS - 2)
-
-KERNELS = ("int_mm", "fbgemm")
 
 
 class Int8Linear(torch.nn.Module):

@@ -29,9 +29,11 @@ Batch invariance by precision (what tests/test_b20_batch_vs_single.py asserts, o
 kernel set): a draft's numbers depend on its batch neighbours only through rounding in the float
 kernels (attention, softmax, layer norm; in ``none`` and ``bf16`` also the matrix products, whose
 blocking depends on the batch shape). ``int8`` (both kernels): linear layers exact (integer
-sums, per-row scales), drafts identical alone and batched except at near-ties; ``none``: the same,
-with the float products added to the rounding sources; ``bf16``: bfloat16 rounding (8 bits of mantissa) turns kernel-order
-differences into visible ones, drafts may change with the batch: not asserted.
+sums, per-row scales), drafts identical alone and batched except at near-ties (``int8-fbgemm``'s
+7-bit activation step makes a rounding flip twice as large: bench/README.md); ``none``: the same,
+with the float products added to the rounding sources; ``bf16``: bfloat16 rounding (8 bits of
+mantissa) turns kernel-order differences into visible ones, drafts may change with the batch: not
+asserted.
 """
 from __future__ import annotations
 

@@ -63,7 +63,8 @@ def translate_on_ray(inputs: Sequence[str | Path], out_dir: str | Path, options:
             instance); ``ray_actors``, ``ray_threads``, ``ray_gpus`` size the actor pool. A Ray
             already initialised in this process (``ray.init(...)``) is used as it is.
         engine_factory: builds the engine inside each actor instead of
-            :func:`toolkit.mt.translator.load_engine` (a picklable callable taking the options).
+            :func:`toolkit.mt.translator.load_engine` (a picklable callable taking the options; on
+            CPU it should give the engine ``options.ray_threads`` threads, as ``load_engine`` is).
 
     Raises:
         UsageError: Ray is not installed; otherwise as ``translate_files``.
