@@ -50,12 +50,16 @@ def test_output_is_the_exact_integer_product_of_the_quantised_operands(kernel):
 def test_integer_sums_are_exact_at_the_largest_marian_width(kernel):
     """K = 2,048 (opus-mt's FFN), one row at full range: every output is exactly
     ``fl(fl(Σ q·qw · scale_w) · scale_x)``, the integer sum computed here in int64."""
-    lin = Int8Linear(_layer(in_f=2048, out_f=16, bias=False, seed=3), kernel)
+    layer = _layer(in_f=2048, out_f=16, bias=False, seed=3)
+    lin = Int8Linear(layer, kernel)
     torch.manual_seed(4)
     x = torch.randn(3, 2048)
     x[1] = x[1].sign() * 5.0   # every activation at ±act_max: the largest sums
     q, scale_x = lin.quantize_rows(x.clone())
-    qw = lin.qweight if lin.qweight.shape[0] == 16 else lin.qweight.t()
+    w = layer.weight.detach()
+    sw = w.abs().amax(dim=1).clamp(min=1e-12) / 127.0   # the module's weight quantisation, redone here
+    qw = torch.round(w / sw[:, None]).clamp(-127.0, 127.0)
+    assert torch.equal(sw, lin.scale_w)
     acc = q.long() @ qw.long().t()
     assert acc.abs().max() < 2 ** 24  # so float32 holds it exactly
     assert torch.equal(lin(x), (acc.float() * lin.scale_w) * scale_x)

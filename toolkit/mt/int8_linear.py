@@ -83,13 +83,13 @@ class Int8Linear(torch.nn.Module):
         self.register_buffer("bias", None if linear.bias is None else linear.bias.detach().float().clone())
         self.in_features, self.out_features = linear.in_features, linear.out_features
         self.act_max = _QMAX if kernel == "int_mm" else _QMAX_FBGEMM
-        self._wide = q.shape[0] > 8 * q.shape[1]
         if kernel == "int_mm":
             # _int_mm takes (K, N). For very wide outputs (the vocabulary projection) the transposed view
             # of a row-major (N, K) matrix ran 1.4× faster here; for the others, a contiguous (K, N).
+            self._wide = q.shape[0] > 8 * q.shape[1]
             self.register_buffer("qweight", q.contiguous() if self._wide else q.t().contiguous())
         else:
-            self.register_buffer("qweight", q.contiguous())
+            # fbgemm keeps its own packed copy of the int8 weights: no second one here.
             self.register_buffer("pins", torch.tensor([_PINS]))
             self._packed = _fbgemm_pack(q, scale)
 

@@ -62,6 +62,20 @@ INT8_KERNELS = ("int_mm", "fbgemm")
 INT8_PRECISION = {"int_mm": "int8", "fbgemm": "int8-fbgemm"}
 
 
+def _env_choice(name: str, choices) -> str:
+    """The value of environment variable ``name`` (stripped; ``""`` when unset or empty).
+
+    Raises:
+        UsageError: it is set to something not in ``choices``.
+    """
+    from toolkit.errors import UsageError
+
+    forced = os.environ.get(name, "").strip()
+    if forced and forced not in choices:
+        raise UsageError(f"{name}={forced!r}: choose {', '.join(choices)}")
+    return forced
+
+
 def _has_int8_dot(cpu) -> bool:
     return cpu.has("avx512_vnni") or cpu.has("avx_vnni")
 
@@ -73,13 +87,10 @@ def int8_kernel() -> str:
     Raises:
         UsageError: :data:`KERNEL_OVERRIDE` names no kernel.
     """
-    from toolkit.errors import UsageError
     from toolkit.mt.cpu import cpu_info
 
-    forced = os.environ.get(KERNEL_OVERRIDE, "").strip()
+    forced = _env_choice(KERNEL_OVERRIDE, INT8_KERNELS)
     if forced:
-        if forced not in INT8_KERNELS:
-            raise UsageError(f"{KERNEL_OVERRIDE}={forced!r}: choose {', '.join(INT8_KERNELS)}")
         return forced
     cpu = cpu_info()
     return "fbgemm" if cpu.has("avx2") and not _has_int8_dot(cpu) else "int_mm"
@@ -91,13 +102,10 @@ def auto_quantize() -> str:
     Raises:
         UsageError: :data:`ENV_OVERRIDE` is set to something other than int8, bf16 or none.
     """
-    from toolkit.errors import UsageError
     from toolkit.mt.cpu import cpu_info
 
-    forced = os.environ.get(ENV_OVERRIDE, "").strip()
+    forced = _env_choice(ENV_OVERRIDE, PRECISION_OF)
     if forced:
-        if forced not in PRECISION_OF:
-            raise UsageError(f"{ENV_OVERRIDE}={forced!r}: choose {', '.join(PRECISION_OF)}")
         return forced
     cpu = cpu_info()
     if cpu.has("amx_tile", "amx_bf16"):
