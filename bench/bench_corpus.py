@@ -13,8 +13,9 @@ One run, so that only ratios measured together are compared:
 3. Each variant runs in a fresh worker process (thread pools of two engines in one process slow
    each other), model loading and one warm-up call excluded unless stated:
 
-   - ``bare``: ``TorchMarianEngine.generate`` on the de-duplicated sentences, one call (its own
-     length-sorted token batches) — the engine's speed, no pipeline;
+   - ``bare``: ``TorchMarianEngine.generate`` on the de-duplicated sentences with letters (what
+     the pipeline drafts), one call (its own length-sorted token batches) — the engine's speed, no
+     pipeline;
    - ``corpus``: ``translate_files`` over the whole corpus (corpus mode), fresh TM;
    - ``one-by-one``: ``translate_files`` per article, one TM shared (the pre-corpus way of
      running a folder: batches never cross an article);
@@ -34,6 +35,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -70,10 +72,17 @@ def make_corpus(folder: Path, articles: int, seed: int = 15) -> dict:
             if rng.random() < REPEATED_SHARE:
                 lines.append(rng.choice(shared))
             else:
-                lines.append(f"{base[8 + n % (len(base) - 8)]} ({n})")   # distinct: numbered
+                lines.append(_numbered(base[8 + n % (len(base) - 8)], n))   # distinct: numbered
                 n += 1
         (folder / f"bai_{i:03d}.txt").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
     return {"articles": articles}
+
+
+def _numbered(sentence: str, n: int) -> str:
+    """``sentence`` made distinct by `` (n)`` before its final stop, so it stays one segment (after
+    the stop, "(n)" would be a segment of its own, which the pipeline copies without drafting)."""
+    m = re.match(r"^(.*?)([.!?…]+[”\"’)]*)$", sentence)
+    return f"{m.group(1)} ({n}){m.group(2)}" if m else f"{sentence} ({n})"
 
 
 def _engine(model: Path, threads: int):
@@ -111,11 +120,14 @@ def _options(model: Path, **kw):
 def worker(variant: str, model: Path, corpus: Path, work: Path, threads: int) -> dict:
     _force_caps()
     _no_retry()
+    from toolkit.mt.checks import has_letters
     from toolkit.segment.segmenter import segment_text
     from toolkit.workflow.pipeline import translate_files
 
     paths = sorted(corpus.glob("*.txt"))
-    distinct = list(dict.fromkeys(s.text for p in paths for s in segment_text(p.read_text(encoding="utf-8"))))
+    # What the pipeline drafts: distinct segments with letters (the others are copied, b08).
+    distinct = list(dict.fromkeys(s.text for p in paths for s in segment_text(p.read_text(encoding="utf-8"))
+                                  if has_letters(s.text)))
     r: dict = {"variant": variant, "distinct": len(distinct)}
     out = work / variant
     if variant != "rerun":
@@ -165,8 +177,6 @@ def worker(variant: str, model: Path, corpus: Path, work: Path, threads: int) ->
 
 
 def _same_outputs(a: Path, b: Path) -> bool:
-    import re
-
     def norm(p: Path) -> str:
         return re.sub(r'"PO-Revision-Date: [^"]*"\n', "", p.read_text(encoding="utf-8"))
 

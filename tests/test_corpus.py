@@ -109,8 +109,9 @@ def test_interrupted_corpus_resumes_and_finishes_with_identical_outputs(corpus_r
     paths, out, _, _, options = corpus_run
     monkeypatch.setattr(corpus, "WINDOW_SEGMENTS", 12)        # windows of ~3 articles: some finish early
     monkeypatch.setattr(corpus, "DRAFT_CHUNK_SEGMENTS", 4)
+    monkeypatch.setattr(engine, "max_batch_tokens", 1)        # one text per batch: rounds of 4 texts
     counting = Counting(engine)
-    counting.fail_after = 4                                    # the corpus has ~30 distinct sentences
+    counting.fail_after = 4                                    # the corpus has 9 distinct sentences
     with pytest.raises(KeyboardInterrupt):
         translate_files(paths, tmp_path / "out", options, engine_factory=lambda o: counting)
     finished = sorted(p.name for p in (tmp_path / "out").glob("*.po"))

@@ -94,3 +94,49 @@ def test_token_budget_batches_cover_every_item_once_longest_first():
     assert batches[0] == [6]                               # over-budget item alone
     for b in batches:
         assert len(b) == 1 or max(lengths[i] for i in b) * len(b) <= 60
+
+
+class BatchingEcho(EchoEngine):
+    """EchoEngine that batches like the real engines (token budget) and records each batch it runs."""
+
+    def __init__(self, max_batch_tokens: int):
+        super().__init__()
+        self.max_batch_tokens = max_batch_tokens
+        self.ran: list[list[str]] = []
+
+    def batches(self, texts):
+        return plan_batches(self.count_tokens(texts), self.max_batch_tokens)
+
+    def generate(self, texts, **kw):
+        texts = list(texts)
+        self.ran.extend([texts[i] for i in b] for b in self.batches(texts))
+        return super().generate(texts, **kw)
+
+
+def _sentences(n: int) -> list[str]:
+    words = "hôm nay giá vàng trong nước tăng mạnh theo đà thế giới".split()
+    return [" ".join(words[(i * 7) % len(words):] + words[:(i * 3) % 9 + 1]) + f" {i}." for i in range(n)]
+
+
+def test_rounds_are_whole_engine_batches_so_no_batch_runs_part_filled():
+    texts = _sentences(200)
+    engine = BatchingEcho(max_batch_tokens=64)
+    translator = Translator(engine)
+    whole = engine.batches(texts)
+    rounds = translator.rounds(texts, at_least=25)
+    assert sorted(t for r in rounds for t in r) == sorted(texts)              # every text once
+    assert all(len(r) >= 25 for r in rounds[:-1]) and len(rounds) > 3
+    for r in rounds:
+        translator(r, 1)
+    # drafting round by round runs exactly the batches of drafting everything in one call
+    assert engine.ran == [[texts[i] for i in b] for b in whole]
+    # whereas cutting every 25 texts would run more (part-filled) batches
+    by_count = [b for k in range(0, len(texts), 25) for b in engine.batches(sorted(texts, key=len)[k:k + 25])]
+    assert len(by_count) > len(whole)
+
+
+def test_rounds_of_an_engine_without_batches_are_fixed_counts():
+    rounds = Translator(EchoEngine()).rounds([f"câu {i}" for i in range(10)], at_least=4)
+    assert [len(r) for r in rounds] == [4, 4, 2]
+    with pytest.raises(ValueError):
+        Translator(EchoEngine()).rounds(["câu"], at_least=0)

@@ -211,6 +211,16 @@ class CT2MarianEngine:
         """Source token counts including ``</s>``, as the encoder will see them."""
         return [len(p) for p in self._pieces(texts)]
 
+    def batches(self, texts: Sequence[str]) -> list[list[int]]:
+        """The ``translate_batch`` calls :meth:`generate` makes for ``texts``, in order: lists of
+        indices into ``texts`` (longest first, within the token budget and the beam-row cap).
+        Passing whole batches, in this order, to ``generate`` gives the same batches again."""
+        return self._plan(self.count_tokens(texts))
+
+    def _plan(self, lengths: list[int]) -> list[list[int]]:
+        max_texts = max(1, self.max_batch_rows // self.beams) if self.device == "cpu" else MAX_BATCH_SIZE
+        return plan_batches(lengths, self.max_batch_tokens, max_texts)
+
     def generate(self, texts: Sequence[str], *, n_best: int = 1, no_repeat_ngram_size: int = 0
                  ) -> list[list[Hypothesis]]:
         """Translate ``texts`` (each within ``max_input_tokens``) in length-sorted token batches.
@@ -229,8 +239,7 @@ class CT2MarianEngine:
         lengths = [len(p) for p in pieces]
         results: list[list[Hypothesis]] = [[] for _ in texts]
         counted, decoded = [0] * len(texts), [0] * len(texts)
-        max_texts = max(1, self.max_batch_rows // self.beams) if self.device == "cpu" else MAX_BATCH_SIZE
-        for batch in plan_batches(lengths, self.max_batch_tokens, max_texts):
+        for batch in self._plan(lengths):
             cap = output_cap(max(lengths[i] for i in batch), self.max_output_tokens)
             out = self.translator.translate_batch(
                 [pieces[i] for i in batch], beam_size=self.beams, num_hypotheses=n_best,

@@ -168,6 +168,12 @@ class TorchMarianEngine:
         """Source token counts including ``</s>``, as the encoder will see them."""
         return [len(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
 
+    def batches(self, texts: Sequence[str]) -> list[list[int]]:
+        """The batches :meth:`generate` runs for ``texts``, in order: lists of indices into ``texts``
+        (longest first, within ``max_batch_tokens``; see :func:`toolkit.mt.batching.plan_batches`).
+        Passing whole batches, in this order, to ``generate`` gives the same batches again."""
+        return plan_batches(self.count_tokens(texts), self.max_batch_tokens)
+
     def generate(self, texts: Sequence[str], *, n_best: int = 1, no_repeat_ngram_size: int = 0
                  ) -> list[list[Hypothesis]]:
         """Translate ``texts`` (each within ``max_input_tokens``) in length-sorted token batches.
@@ -191,7 +197,7 @@ class TorchMarianEngine:
         sequences: list[list[int]] = [[] for _ in texts]
         eos = self.model.config.eos_token_id
         pad = self.model.config.pad_token_id
-        for batch in plan_batches(lengths, self.max_batch_tokens):
+        for batch in plan_batches(lengths, self.max_batch_tokens):   # as batches() plans them
             enc = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True)
             enc = {k: v.to(self.device) for k, v in enc.items()}
             # Each text keeps its own output cap inside a padded batch (b20: a draft must not depend

@@ -13,7 +13,7 @@ Texts without letters never reach an engine: the pipeline copies them (b08).
 """
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence
+from typing import Protocol, Sequence
 
 from toolkit.mt.checks import LoopCheck
 from toolkit.mt.settings import EngineSettings
@@ -39,6 +39,9 @@ class Engine(Protocol):
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
 
+    # Optional: ``batches(texts) -> list[list[int]]``, the index batches ``generate`` runs, in order
+    # (both engines here have it); :meth:`Translator.rounds` uses it to cut rounds at batch edges.
+
     def generate(self, texts: Sequence[str], *, n_best: int = 1, no_repeat_ngram_size: int = 0
                  ) -> list[list[Hypothesis]]: ...
 
@@ -51,22 +54,46 @@ class Translator:
         loop_check: thresholds of the repetition check.
 
     Calling ``translator(texts, n_best)`` is the ``TranslateFn`` used by :mod:`toolkit.terms.enforce`.
+    All texts of one call go to the engine in one ``generate`` call, which batches them by tokens:
+    slicing a call by text count would leave a part-filled batch at every slice.
     """
 
-    #: Texts per engine call: large enough for full token-budgeted batches, small enough that
-    #: progress is reported often on long articles.
-    CHUNK_TEXTS = 64
-
-    def __init__(self, engine: Engine, loop_check: LoopCheck | None = None,
-                 progress: Callable[[int], None] | None = None):
+    def __init__(self, engine: Engine, loop_check: LoopCheck | None = None):
         self.engine = engine
         self.loop_check = loop_check or LoopCheck()
-        self.progress = progress  # called with the number of texts each engine call finished
         self.limit = max(8, engine.max_input_tokens - SAFETY_MARGIN_TOKENS)
 
     @property
     def settings(self) -> EngineSettings:
         return self.engine.settings
+
+    def rounds(self, texts: Sequence[str], at_least: int) -> list[list[str]]:
+        """Split ``texts`` into drafting rounds of whole engine batches, each of ≥ ``at_least`` texts
+        (the last may hold fewer), in the engine's batch order (longest first).
+
+        Corpus mode commits each round to the TM; a round that ended inside an engine batch would
+        run that batch part-filled (the cost a 200-article corpus measured: issue 15). Texts too
+        long for the model are split later, in :meth:`translate`, so their rounds are planned on
+        the whole text. An engine without ``batches`` gets rounds of exactly ``at_least`` texts.
+
+        Raises:
+            ValueError: ``at_least`` < 1.
+        """
+        if at_least < 1:
+            raise ValueError("at_least must be ≥ 1")
+        texts = list(texts)
+        plan = getattr(self.engine, "batches", None)
+        batches = plan(texts) if plan is not None and texts else [[i] for i in range(len(texts))]
+        out: list[list[str]] = []
+        current: list[str] = []
+        for batch in batches:
+            current.extend(texts[i] for i in batch)
+            if len(current) >= at_least:
+                out.append(current)
+                current = []
+        if current:
+            out.append(current)
+        return out
 
     def __call__(self, texts: Sequence[str], n_best: int = 1) -> list[list[Hypothesis]]:
         return self.translate(texts, n_best)
@@ -103,12 +130,7 @@ class Translator:
     def _generate_checked(self, texts: list[str], n_best: int) -> dict[str, list[Hypothesis]]:
         if not texts:
             return {}
-        out: dict[str, list[Hypothesis]] = {}
-        for i in range(0, len(texts), self.CHUNK_TEXTS):
-            chunk = texts[i:i + self.CHUNK_TEXTS]
-            out.update(zip(chunk, self.engine.generate(chunk, n_best=n_best)))
-            if self.progress:
-                self.progress(len(chunk))
+        out = dict(zip(texts, self.engine.generate(texts, n_best=n_best)))
         retry = [t for t in texts if self._problem(t, out[t][0])]
         if retry:
             again = self.engine.generate(retry, n_best=n_best, no_repeat_ngram_size=RETRY_NO_REPEAT_NGRAM)

@@ -11,8 +11,8 @@ Ray path, which plugs in its own preparation and drafter):
 3. articles are held until the window holds :data:`WINDOW_SEGMENTS` segments; the distinct texts
    the window still needs are then **de-duplicated across its articles** (a sentence repeated in
    500 articles is drafted once; across windows, the TM serves it), **sorted by length** and
-   drafted in rounds of :data:`DRAFT_CHUNK_SEGMENTS` texts, which the engine splits into
-   token-budgeted batches;
+   drafted in rounds of whole token-budgeted engine batches, at least
+   :data:`DRAFT_CHUNK_SEGMENTS` texts each (:meth:`toolkit.mt.translator.Translator.rounds`);
 4. each round's drafts are committed to the TM at once, and an article is written (atomically) as
    soon as its last text is drafted — an interrupted corpus keeps its finished articles and
    resumes from the TM.
@@ -41,7 +41,8 @@ from toolkit.workflow.report import FileResult, FileStatus, NoProgress, Progress
 
 #: Segments of the articles held at once (plus one article): the memory bound of corpus mode.
 WINDOW_SEGMENTS = 4096
-#: Texts per drafting round; each round's drafts are committed to the TM before the next.
+#: Texts per drafting round (at least; rounds end at engine batch edges); each round's drafts are
+#: committed to the TM before the next.
 DRAFT_CHUNK_SEGMENTS = 256
 
 
@@ -108,8 +109,7 @@ class LocalDrafter:
         from toolkit.terms.enforce import draft_segments
 
         translator = self._load(ctx)
-        for start in range(0, len(texts), DRAFT_CHUNK_SEGMENTS):
-            chunk = list(texts[start:start + DRAFT_CHUNK_SEGMENTS])
+        for chunk in translator.rounds(texts, DRAFT_CHUNK_SEGMENTS):
             t0 = time.perf_counter()
             drafts = dict(zip(chunk, draft_segments(chunk, ctx.glossary, protect_placeholders(translator))))
             ctx.timings.drafting += time.perf_counter() - t0
@@ -197,7 +197,7 @@ def run_corpus(plans: Sequence[OutputPlan], ctx: RunContext, drafter: Drafter,
 
 
 def _flush(window: list[Article], ctx: RunContext, drafter: Drafter, done) -> None:
-    """Draft what the window's articles still need, once per distinct text, shortest first."""
+    """Draft what the window's articles still need, once per distinct text, in the drafter's rounds."""
     open_articles = list(window)
     if open_articles and ctx.settings.actual is None:
         known = drafter.settings(ctx)          # a local engine is loaded now, before any drafting
@@ -209,7 +209,7 @@ def _flush(window: list[Article], ctx: RunContext, drafter: Drafter, done) -> No
         for a in open_articles:
             for t in a.todo:
                 waiting[t].append(a)
-        texts = sorted(waiting, key=lambda t: (len(t), t))   # length-sorted across article boundaries
+        texts = sorted(waiting, key=lambda t: (len(t), t))   # one order for every run; the engine batches by tokens
         switched = False
         for drafts, settings in drafter.draft(texts, ctx):
             switched = _adopt(ctx, settings)
