@@ -108,12 +108,13 @@ def _score(logprobs: list[float]) -> float:
 
 
 @pytest.mark.parametrize("beams,quantize,kernel", [(1, "int8", "int_mm"), (4, "int8", "int_mm"), (1, "int8", "fbgemm"),
-                                                   (4, "int8", "fbgemm"), (1, "none", ""), (4, "none", "")])
+                                                   (4, "int8", "fbgemm"), (4, "int8", "fbgemm-vnni"),
+                                                   (1, "none", ""), (4, "none", "")])
 def test_torch_engine_drafts_are_batch_invariant_up_to_ties(tiny_model_dir, monkeypatch, beams, quantize, kernel):
     from toolkit.mt.engine_torch import TorchMarianEngine
     from toolkit.mt.precision import KERNEL_OVERRIDE
 
-    monkeypatch.setenv(KERNEL_OVERRIDE, kernel)   # both int8 kernels, whichever this CPU would pick
+    monkeypatch.setenv(KERNEL_OVERRIDE, kernel)   # every int8 kernel, whichever this CPU would pick
     engine = TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=beams, scores=True, quantize=quantize)
     lines, batched, alone, batched_ids, alone_ids = _alone_and_batched(engine)
 

@@ -62,13 +62,20 @@ def test_usable_cores_follow_affinity_and_a_cgroup_quota_not_the_host(monkeypatc
     assert _machine(monkeypatch, EPYC_ZEN3, affinity=8, cgroup={"/sys/fs/cgroup/cpu.max": "max 100000"}).cores == 8
 
 
-@pytest.mark.parametrize("cpuinfo,want,int8", [(XEON_SPR, "bfloat16", "int8"), (EPYC_ZEN3, "int8-fbgemm", "int8-fbgemm"),
-                                                (ZEN4_NO_AMX, "int8", "int8"), (NO_AVX2, "float32", "int8")])
-def test_auto_precision_is_bf16_with_amx_int8_with_vnni_or_avx2_else_float32(monkeypatch, cpuinfo, want, int8):
+AVX_VNNI_CLIENT = EPYC_ZEN3.replace("sha_ni", "avx_vnni")   # AVX-VNNI without AVX-512 (Alder Lake class)
+
+
+@pytest.mark.parametrize("cpuinfo,want,kernel", [(XEON_SPR, "int8", "fbgemm-vnni"), (ZEN4_NO_AMX, "int8", "fbgemm-vnni"),
+                                                 (AVX_VNNI_CLIENT, "int8", "int_mm"),
+                                                 (EPYC_ZEN3, "int8-fbgemm", "fbgemm"), (NO_AVX2, "float32", "int_mm")])
+def test_auto_precision_is_int8_with_avx2_or_vnni_else_float32_and_the_kernel_follows_the_isa(monkeypatch, cpuinfo,
+                                                                                               want, kernel):
     _machine(monkeypatch, cpuinfo)
     assert precision.cpu_precision(None) == precision.cpu_precision("auto") == want
     assert precision.cpu_precision("none") == "float32"  # an explicit --quantize still wins
-    assert precision.cpu_precision("int8") == int8  # its kernel: fbgemm on AVX2 without VNNI
+    assert precision.cpu_precision("bf16") == "bfloat16"
+    assert precision.int8_kernel() == kernel
+    assert precision.cpu_precision("int8") == ("int8-fbgemm" if kernel == "fbgemm" else "int8")  # 7-bit only on AVX2
 
 
 def test_the_int8_kernel_can_be_overridden_from_the_environment(monkeypatch):
@@ -83,8 +90,8 @@ def test_the_int8_kernel_can_be_overridden_from_the_environment(monkeypatch):
 
 def test_auto_precision_can_be_overridden_from_the_environment(monkeypatch):
     _machine(monkeypatch, XEON_SPR)
-    monkeypatch.setenv(precision.ENV_OVERRIDE, "int8")
-    assert precision.cpu_precision("auto") == "int8"
+    monkeypatch.setenv(precision.ENV_OVERRIDE, "bf16")
+    assert precision.cpu_precision("auto") == "bfloat16"
     monkeypatch.setenv(precision.ENV_OVERRIDE, "fp8")
     with pytest.raises(UsageError, match="BITEXT_CPU_PRECISION='fp8'"):
         precision.cpu_precision("auto")
@@ -97,7 +104,7 @@ def test_plan_settings_predicts_the_auto_precision_in_the_cache_key(monkeypatch,
 
     _machine(monkeypatch, XEON_SPR)
     planned = plan_settings(str(tmp_path / "absent-model"), engine="torch", device="cpu")
-    assert planned.precision == "bfloat16" and "precision=bfloat16" in planned.key()
+    assert planned.precision == "int8" and "precision=int8" in planned.key()
     _machine(monkeypatch, EPYC_ZEN3)
     assert plan_settings(str(tmp_path / "absent-model"), engine="torch", device="cpu").precision == "int8-fbgemm"
     _machine(monkeypatch, NO_AVX2)

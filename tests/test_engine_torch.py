@@ -71,20 +71,21 @@ def test_output_cap_is_per_text_and_flagged(beam_engine, monkeypatch):
         assert len(hyps[0].text.split()) <= 2
 
 
-@pytest.mark.parametrize("kernel", ["int_mm", "fbgemm"])
+@pytest.mark.parametrize("kernel", ["int_mm", "fbgemm", "fbgemm-vnni"])
 def test_int8_stays_close_to_float32_and_auto_reports_what_it_picked(tiny_model_dir, seed_article, monkeypatch, kernel):
     import sacrebleu
 
-    from toolkit.mt.int8_linear import Int8Linear
+    from toolkit.mt.int8_linear import Int8Linear, usable_kernel
     from toolkit.mt.precision import KERNEL_OVERRIDE, cpu_precision
     from toolkit.testing.marian_builder import sentence_lines
 
-    monkeypatch.setenv(KERNEL_OVERRIDE, kernel)   # both kernels, whichever this CPU would pick
+    monkeypatch.setenv(KERNEL_OVERRIDE, kernel)   # every kernel, whichever this CPU would pick
     int8 = TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=1, quantize="int8")
     fp32 = TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=1, quantize="none")
     assert int8.settings.precision == cpu_precision("int8") and fp32.settings.precision == "float32"
-    assert isinstance(int8.model.lm_head, Int8Linear) and int8.model.lm_head.kernel == kernel
-    assert int8.settings.precision == {"int_mm": "int8", "fbgemm": "int8-fbgemm"}[kernel]
+    ran = usable_kernel(kernel)   # fbgemm-vnni runs as int_mm without VNNI: the same numbers
+    assert isinstance(int8.model.lm_head, Int8Linear) and int8.model.lm_head.kernel == ran
+    assert int8.settings.precision == {"int_mm": "int8", "fbgemm": "int8-fbgemm", "fbgemm-vnni": "int8"}[kernel]
     monkeypatch.delenv(KERNEL_OVERRIDE)
     auto = TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=1)  # the default: by this CPU
     assert auto.settings.precision == cpu_precision("auto") == cpu_precision(None)
@@ -98,6 +99,10 @@ def test_int8_stays_close_to_float32_and_auto_reports_what_it_picked(tiny_model_
     # activations 20/23 (97.2); a broken quantiser (wrong scale or layout) gives unrelated output
     # and a chrF far below this.
     assert sacrebleu.corpus_chrf(got, [want]).score >= 80
+    if kernel == "fbgemm-vnni":   # one precision name, one set of drafts: the same as int_mm's
+        monkeypatch.setenv(KERNEL_OVERRIDE, "int_mm")
+        int_mm = TorchMarianEngine(str(tiny_model_dir), device="cpu", beams=1, quantize="int8")
+        assert [h[0].text for h in int_mm.generate(lines)] == got
 
 
 @pytest.mark.gpu

@@ -1,7 +1,8 @@
 """Int8Linear: per-row int8 activations with exact integer sums, so rows never influence each other (b20).
 
-Both kernels run on every x86-64 CPU (``int_mm`` is only slow without VNNI), so each is tested here
-whichever one :func:`toolkit.mt.precision.int8_kernel` would pick.
+``int_mm`` and ``fbgemm`` run on every x86-64 CPU (``int_mm`` is only slow without VNNI), so each is
+tested here whichever one :func:`toolkit.mt.precision.int8_kernel` would pick; ``fbgemm-vnni`` where
+this CPU sums its 8-bit activations exactly (AVX-512 VNNI), the others test its fallback.
 """
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from toolkit.mt.int8_linear import KERNELS, Int8Linear, quantize_linears  # noqa: E402
+import toolkit.mt.int8_linear as int8_linear  # noqa: E402
+from toolkit.mt.int8_linear import KERNELS, Int8Linear, fbgemm_vnni_exact, quantize_linears, usable_kernel  # noqa: E402
 
-pytestmark = pytest.mark.parametrize("kernel", KERNELS)
+NEEDS_VNNI = pytest.mark.skipif(not fbgemm_vnni_exact(), reason="fbgemm's 8-bit sums are not exact on this CPU (no VNNI)")
+pytestmark = pytest.mark.parametrize("kernel", [pytest.param(k, marks=NEEDS_VNNI) if k == "fbgemm-vnni" else k
+                                                for k in KERNELS])
 
 
 def _layer(in_f=64, out_f=48, bias=True, seed=0):
@@ -105,3 +109,41 @@ def test_a_module_cast_to_half_precision_does_not_overflow(kernel):
 def test_an_unknown_kernel_is_refused(kernel):
     with pytest.raises(ValueError, match="unknown int8 kernel 'vnni4'"):
         Int8Linear(_layer(), "vnni4")
+
+
+@NEEDS_VNNI
+def test_fbgemm_vnni_computes_exactly_what_int_mm_computes(kernel):
+    """Same integers, same roundings: the precision ``int8`` names both, and the draft cache with it."""
+    torch.manual_seed(5)
+    layer = _layer(in_f=2048, out_f=96, seed=6)
+    x = torch.randn(7, 2048)
+    x[3] = x[3].sign() * 4.0          # every activation at ±127
+    assert torch.equal(Int8Linear(layer, "fbgemm-vnni")(x), Int8Linear(layer, "int_mm")(x))
+
+
+def test_kernels_fall_back_to_int_mm_where_fbgemm_cannot_run_them(kernel, monkeypatch):
+    monkeypatch.setattr(int8_linear, "fbgemm_vnni_exact", lambda: False)
+    assert usable_kernel("fbgemm-vnni") == "int_mm" and usable_kernel("fbgemm") == "fbgemm"
+    with pytest.raises(ValueError, match="not exact on this CPU"):
+        Int8Linear(_layer(), "fbgemm-vnni")
+    monkeypatch.setattr(int8_linear, "fbgemm_available", lambda: False)
+    assert [usable_kernel(k) for k in KERNELS] == ["int_mm"] * len(KERNELS)
+
+
+@pytest.mark.skipif(not int8_linear.fbgemm_available(), reason="no fbgemm in this torch build")
+def test_the_vnni_check_fails_on_fbgemm_kernels_that_saturate(kernel):
+    """Negative control of :func:`fbgemm_vnni_exact`: fbgemm's AVX2 and plain AVX-512 kernels add
+    u8 × s8 pairs in saturating int16; forced onto them (fbgemm's own ``FBGEMM_ENABLE_INSTRUCTIONS``),
+    the check must say no, on any x86-64 CPU."""
+    import os
+    import subprocess
+    import sys
+
+    if kernel != "fbgemm":
+        pytest.skip("one run is enough")
+    code = "from toolkit.mt.int8_linear import fbgemm_vnni_exact, usable_kernel; " \
+           "print(fbgemm_vnni_exact(), usable_kernel('fbgemm-vnni'))"
+    for isa in ("AVX2", "AVX512"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={**os.environ, "FBGEMM_ENABLE_INSTRUCTIONS": isa}).stdout.split()
+        assert out == ["False", "int_mm"], isa

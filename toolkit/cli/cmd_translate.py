@@ -92,8 +92,8 @@ class ConsoleProgress:
 @click.option("--batch-size", "batch_size", type=click.IntRange(1), default=None, hidden=True,
               help="Deprecated name of --max-batch-tokens (it is a token budget, not a count of texts).")
 @click.option("--quantize", type=click.Choice(QUANTIZE_CHOICES), default=None,
-              help="CPU precision of the torch engine: auto (default: bf16 on CPUs with AMX tiles, "
-                   "else int8), int8 (int8 weights, per-row int8 activations), bf16, or none (exact "
+              help="CPU precision of the torch engine: auto (default: int8 on x86-64 CPUs with AVX2, "
+                   "else none), int8 (int8 weights, per-row int8 activations), bf16, or none (exact "
                    "float32). CUDA always uses bf16/fp16; CTranslate2 uses its converted model's precision.")
 @click.option("--tm", "tm_path", type=click.Path(path_type=Path), default=None,
               help="Translation memory file (default: OUTDIR/.bitext-tm.sqlite).")

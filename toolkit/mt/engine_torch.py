@@ -23,14 +23,15 @@ from toolkit.types import Hypothesis
 
 log = logging.getLogger("toolkit.mt.engine_torch")
 
-# Padded source tokens per batch on CPU, by precision; a token budget adapts to short and long
-# sentences alike. Each decoding step pays a fixed cost in transformers' beam search, which bigger
-# batches spread over more sentences, until padding costs more. Measured at beam 4 on 2 cores:
-# AMD EPYC Zen 3 (16 seed sentences of up to 60 syllables, bench model), 1,024 ran 10–18 % faster
-# than 512 in int8-fbgemm and in float32, 2,048 slower again; AMD EPYC Zen 4 (issue 6, int8 on
-# torch._int_mm), 512 / 768 / 1,024 were within noise (16.97 / 16.49 / 18.46 s). bfloat16 and any
-# other precision: 512, unmeasured.
-CPU_BATCH_TOKENS = {"int8-fbgemm": 1024, "float32": 1024, "int8": 512, "bfloat16": 512}
+# Padded source tokens per batch on CPU, by int8 kernel or precision; a token budget adapts to short
+# and long sentences alike. Each decoding step pays a fixed cost in transformers' beam search, which
+# bigger batches spread over more sentences, until padding costs more. Measured at beam 4 on 2
+# cores (bench model, seed sentences of up to 60 syllables): AMD EPYC Zen 3 (16 sentences), 1,024
+# ran 10–18 % faster than 512 with fbgemm (7-bit) and in float32, 2,048 slower again; AMD EPYC
+# Zen 4 (32 sentences, 4 runs each, interleaved), fbgemm-vnni ≈ 15.5 s at 512, 14.0 at 768, 14.5 at
+# 1,024; torch._int_mm (issue 6) 512 / 768 / 1,024 within noise (16.97 / 16.49 / 18.46 s).
+# bfloat16 and any other precision: 512, unmeasured.
+CPU_BATCH_TOKENS = {"fbgemm": 1024, "fbgemm-vnni": 1024, "int_mm": 512, "float32": 1024, "bfloat16": 512}
 CPU_BATCH_TOKENS_DEFAULT = 512
 CUDA_BATCH_TOKENS = 8192
 
@@ -130,15 +131,13 @@ class TorchMarianEngine:
         model_obj.eval()
         if device == "cpu" and quantize == "bf16":
             model_obj = model_obj.to(torch.bfloat16)
-        precision = PRECISION_OF[quantize]
+        precision = budget_key = PRECISION_OF[quantize]   # CPU_BATCH_TOKENS: by int8 kernel, else precision
         if device == "cpu" and quantize == "int8":
-            from toolkit.mt.int8_linear import fbgemm_available, quantize_linears
+            from toolkit.mt.int8_linear import quantize_linears, usable_kernel
 
-            kernel = int8_kernel()
-            if kernel == "fbgemm" and not fbgemm_available():
-                kernel = "int_mm"   # reported in the settings: the draft cache keeps the two apart
+            kernel = usable_kernel(int8_kernel())   # a fallback is in the settings' precision
             quantize_linears(model_obj, kernel)
-            precision = INT8_PRECISION[kernel]
+            precision, budget_key = INT8_PRECISION[kernel], kernel
         self.model = model_obj.to(device)
         self._torch = torch
         self.device = device
@@ -151,7 +150,7 @@ class TorchMarianEngine:
         self.model_id = model
         self.path = Path(path)
         self.max_batch_tokens = max_batch_tokens or (
-            CUDA_BATCH_TOKENS if device == "cuda" else CPU_BATCH_TOKENS.get(precision, CPU_BATCH_TOKENS_DEFAULT))
+            CUDA_BATCH_TOKENS if device == "cuda" else CPU_BATCH_TOKENS.get(budget_key, CPU_BATCH_TOKENS_DEFAULT))
         positions = int(getattr(self.model.config, "max_position_embeddings", 512) or 512)
         self.max_input_tokens = min(positions, int(self.tokenizer.model_max_length or positions))
         self.max_output_tokens = positions

@@ -6,10 +6,10 @@ padding (case b20: 7 of 20 lines changed, bench/README.md). Here every input row
 text) gets its own scale, as CTranslate2's int8 does, and the products are summed exactly in
 integers: a row's output depends on that row alone, whatever else is in the batch.
 
-Two kernels compute the same scheme (:func:`toolkit.mt.precision.int8_kernel` picks one by the CPU):
+Three kernels compute the same scheme (:func:`toolkit.mt.precision.int8_kernel` picks one by the CPU):
 
 * ``int_mm`` — ``torch._int_mm`` (oneDNN), 8-bit activations (±127). Fast where the CPU has int8
-  dot products (VNNI, AMX); on an AVX2-only AMD EPYC Zen 3 it was 10–70× slower than float32.
+  dot products (VNNI); on an AVX2-only AMD EPYC Zen 3 it was 10–70× slower than float32.
 * ``fbgemm`` — PyTorch's fbgemm dynamic linear (``torch.ops.quantized.linear_dynamic``), which has
   AVX2 kernels: on that Zen 3 (2 threads, 32 rows) the 512 × 53,739 vocabulary projection took
   ≈ 10 ms against 54 ms in float32, 512 × 2,048 0.45 ms against 1.4 ms. fbgemm picks one activation
@@ -21,9 +21,14 @@ Two kernels compute the same scheme (:func:`toolkit.mt.precision.int8_kernel` pi
   stay in 7 bits (``reduce_range``, PyTorch's default for fbgemm). Seven-bit activations are coarser
   than CTranslate2's 8; what that costs the real opus-mt drafts cannot be measured here (no hub):
   the tiny checkpoint's greedy drafts stay close to float32 (tests/test_engine_torch.py).
+* ``fbgemm-vnni`` — the same fbgemm call with 8-bit activations (±127, pins ±127.5, no
+  ``reduce_range``), for CPUs with AVX-512 VNNI, whose ``vpdpbusd`` adds u8 × s8 products straight
+  into int32: nothing saturates, and the integers and roundings are ``int_mm``'s, so are the outputs
+  (tests/test_int8_linear.py). :func:`fbgemm_vnni_exact` checks that once per process on the
+  worst-case sums; :func:`usable_kernel` falls back to ``int_mm`` where it fails.
 
-Both give ``y[m, n] = fl(fl(Σ qx·qw · scale_w[n]) · scale_x[m]) + b[n]`` with the same roundings, so
-their outputs differ only by the activation step.
+All three give ``y[m, n] = fl(fl(Σ qx·qw · scale_w[n]) · scale_x[m]) + b[n]`` with the same
+roundings, so their outputs differ only by the activation step (``fbgemm``'s 7 bits against 8).
 
 Why not torchao: its ``Int8DynamicActivationInt8WeightConfig`` is the same scheme and batch-invariant,
 but on this CPU (torchao 0.18, torch 2.13) the output projection of opus-mt (512 → 53,739, 32 rows)
@@ -33,6 +38,7 @@ Imports torch at module level: import it only where a model is being loaded.
 """
 from __future__ import annotations
 
+import functools
 import warnings
 
 import torch
@@ -43,9 +49,14 @@ from toolkit.mt.precision import INT8_KERNELS as KERNELS
 _QMAX = 127.0
 #: Activation range of the ``fbgemm`` kernel (7 bits: see the module docstring).
 _QMAX_FBGEMM = 63.0
-#: Extra input columns of the ``fbgemm`` kernel: two range pins, then zeros to keep K a multiple of 8.
+#: Activation range per kernel.
+_ACT_MAX = {"int_mm": _QMAX, "fbgemm": _QMAX_FBGEMM, "fbgemm-vnni": _QMAX}
+#: Extra input columns of the fbgemm kernels: two range pins, then zeros to keep K a multiple of 8.
 _PIN_COLUMNS = 8
-_PINS = (_QMAX_FBGEMM + 0.5, -(_QMAX_FBGEMM + 0.5)) + (0.0,) * (_PIN_COLUMNS - 2)
+
+
+def _pins(act_max: float) -> tuple[float, ...]:
+    return (act_max + 0.5, -(act_max + 0.5)) + (0.0,) * (_PIN_COLUMNS - 2)
 
 
 class Int8Linear(torch.nn.Module):
@@ -58,13 +69,13 @@ class Int8Linear(torch.nn.Module):
 
     Args:
         linear: the float ``nn.Linear`` to replace (its weight is copied, not kept).
-        kernel: ``"int_mm"`` or ``"fbgemm"`` (module docstring); default
-            :func:`toolkit.mt.precision.int8_kernel` for this CPU.
+        kernel: ``"int_mm"``, ``"fbgemm"`` or ``"fbgemm-vnni"`` (module docstring); default
+            :func:`usable_kernel` of :func:`toolkit.mt.precision.int8_kernel` for this CPU.
 
     Shapes: input ``(..., in_features)`` float → output ``(..., out_features)`` in the input's dtype.
 
     Raises:
-        ValueError: an unknown kernel.
+        ValueError: an unknown kernel, or ``fbgemm-vnni`` where :func:`fbgemm_vnni_exact` fails.
     """
 
     def __init__(self, linear: torch.nn.Linear, kernel: str | None = None):
@@ -72,9 +83,12 @@ class Int8Linear(torch.nn.Module):
         if kernel is None:
             from toolkit.mt.precision import int8_kernel
 
-            kernel = int8_kernel()
+            kernel = usable_kernel(int8_kernel())
         if kernel not in KERNELS:
             raise ValueError(f"unknown int8 kernel {kernel!r} (choose {', '.join(KERNELS)})")
+        if kernel == "fbgemm-vnni" and not fbgemm_vnni_exact():
+            raise ValueError("int8 kernel 'fbgemm-vnni': fbgemm's sums of 8-bit activations are not exact "
+                             "on this CPU (no AVX-512 VNNI); use 'fbgemm' or 'int_mm'")
         self.kernel = kernel
         w = linear.weight.detach().float()
         scale = w.abs().amax(dim=1).clamp(min=1e-12) / _QMAX
@@ -82,7 +96,7 @@ class Int8Linear(torch.nn.Module):
         self.register_buffer("scale_w", scale)
         self.register_buffer("bias", None if linear.bias is None else linear.bias.detach().float().clone())
         self.in_features, self.out_features = linear.in_features, linear.out_features
-        self.act_max = _QMAX if kernel == "int_mm" else _QMAX_FBGEMM
+        self.act_max = _ACT_MAX[kernel]
         if kernel == "int_mm":
             # _int_mm takes (K, N). For very wide outputs (the vocabulary projection) the transposed view
             # of a row-major (N, K) matrix ran 1.4× faster here; for the others, a contiguous (K, N).
@@ -90,7 +104,8 @@ class Int8Linear(torch.nn.Module):
             self.register_buffer("qweight", q.contiguous() if self._wide else q.t().contiguous())
         else:
             # fbgemm keeps its own packed copy of the int8 weights: no second one here.
-            self.register_buffer("pins", torch.tensor([_PINS]))
+            self.register_buffer("pins", torch.tensor([_pins(self.act_max)]))
+            self._reduce_range = kernel == "fbgemm"
             self._packed = _fbgemm_pack(q, scale)
 
     def quantize_rows(self, x2: torch.Tensor, out: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -123,7 +138,7 @@ class Int8Linear(torch.nn.Module):
             pinned = x2.new_empty((x2.shape[0], x2.shape[1] + _PIN_COLUMNS))
             _, scale_x = self.quantize_rows(x2, out=pinned[:, :x2.shape[1]])
             pinned[:, x2.shape[1]:] = self.pins.float()
-            y = torch.ops.quantized.linear_dynamic(pinned, self._packed, True)
+            y = torch.ops.quantized.linear_dynamic(pinned, self._packed, self._reduce_range)
         y.mul_(scale_x)
         if self.bias is not None:
             y.add_(self.bias.float())
@@ -154,6 +169,38 @@ def fbgemm_available() -> bool:
     ``int_mm``)."""
     return "fbgemm" in torch.backends.quantized.supported_engines and \
         hasattr(torch.ops.quantized, "linear_dynamic") and hasattr(torch, "_make_per_channel_quantized_tensor")
+
+
+@functools.lru_cache(maxsize=1)
+def fbgemm_vnni_exact() -> bool:
+    """Whether fbgemm sums 8-bit activations exactly on this CPU (the ``fbgemm-vnni`` kernel).
+
+    Runs the worst case once (every product 127 × ±127 over K = 64, as u8 255 × s8 127 inside
+    fbgemm) and compares with the integer sum: AVX-512 VNNI kernels add into int32 and pass, AVX2
+    kernels saturate int16 pair sums and fail. False where fbgemm is missing.
+    """
+    if not fbgemm_available():
+        return False
+    q = torch.full((8, 64), 127, dtype=torch.int8)
+    q[1::2] = -127
+    x = torch.full((3, 64), _QMAX)
+    x[1] = -_QMAX
+    x[2, ::2] = -_QMAX
+    pinned = torch.cat([x, torch.tensor([_pins(_QMAX)]).expand(3, -1)], dim=1)
+    y = torch.ops.quantized.linear_dynamic(pinned, _fbgemm_pack(q, torch.ones(8)), False)
+    return torch.equal(y.double(), x.double() @ q.double().t())
+
+
+def usable_kernel(kernel: str) -> str:
+    """``kernel``, or what runs instead on this machine: ``int_mm`` where fbgemm is missing, and
+    where ``fbgemm-vnni`` is not exact (:func:`fbgemm_vnni_exact`) — the same numbers as ``fbgemm-vnni``,
+    so the precision (``int8``) and the drafts stay as planned; ``fbgemm`` without fbgemm changes
+    the precision to ``int8`` (the engine records it)."""
+    if kernel.startswith("fbgemm") and not fbgemm_available():
+        return "int_mm"
+    if kernel == "fbgemm-vnni" and not fbgemm_vnni_exact():
+        return "int_mm"
+    return kernel
 
 
 def quantize_linears(model: torch.nn.Module, kernel: str | None = None) -> int:

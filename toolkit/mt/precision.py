@@ -6,29 +6,35 @@ loaded engine name the same precision (issue 16).
 
 How ``auto`` decides, and why (bench/README.md has the measurements):
 
-* **AMX tiles with bf16** (``amx_tile`` + ``amx_bf16``: Intel Xeon Sapphire Rapids and later) →
-  ``bf16``. PyTorch runs bfloat16 linear layers through oneDNN, which uses the AMX tile units
-  (PyTorch recipe "Leverage Intel AMX": 1,024 bf16 operations per cycle per core against 64 fp32).
-  Measured on such a Xeon (issue 16, median of 3, beam 4): bf16 25.4 s, int8 27.8 s (and int8 the
-  less steady of the two).
-* **int8 dot products** (``avx512_vnni`` or ``avx_vnni``, e.g. AMD Zen 4, Intel Ice Lake and later
-  without AMX) → ``int8``: on an AMD EPYC Zen 4 (``avx512_vnni``, ``avx512_bf16``, no AMX) int8 took
-  16.1 s against 21.7 s in bf16 and 31.4 s in fp32.
-* **AVX2 without int8 dot products** (e.g. AMD Zen 3) → ``int8`` on fbgemm's AVX2 kernels
-  (precision ``int8-fbgemm``, :mod:`toolkit.mt.int8_linear`). ``torch._int_mm`` has no fast kernel
-  there: on an AMD EPYC Zen 3 (2 threads, 32 rows), 512×512 took 6.6 ms in int8 against 0.28 ms in
-  fp32, and the 512×53,739 vocabulary projection 685 ms against 69 ms (bf16: 12.5 ms, 1,042 ms);
-  fbgemm took ≈ 10 ms for the latter. End to end see bench/README.md.
+* **AVX2 or int8 dot products** (x86-64 from Haswell / Zen on) → ``int8``: per-row int8
+  activations with exact integer sums, the closest to float32 of the fast options and batch-invariant
+  (b20). Its kernel follows the CPU (:func:`int8_kernel`):
+
+  - ``avx512_vnni`` (AMD Zen 4, Intel Ice Lake / Sapphire Rapids and later) → ``fbgemm-vnni``:
+    fbgemm's pre-packed int8 kernels with 8-bit activations (VNNI adds u8 × s8 products straight
+    into int32, so nothing saturates; checked once per process, :mod:`toolkit.mt.int8_linear`),
+    the same integers and roundings as ``torch._int_mm`` — the same drafts. On an AMD EPYC Zen 4
+    (2 threads, beam 4, 32 sentences, medians of 3; bench/README.md) ``_int_mm`` took 16.5 s,
+    fbgemm (7-bit) 16.3 s, bf16 21.3 s, fp32 30.6 s. On an Intel Xeon Sapphire Rapids (issue 16)
+    ``_int_mm`` took 27.8 s, swinging 1.4× between quiet rounds, and bf16 on the AMX tiles 25.4 s:
+    both 3.3–3.6× naive. Likely causes (not measurable here, no such CPU): oneDNN creates a kernel
+    per matrix shape, and ours change with every batch, and reorders the weights for the AMX tiles
+    on each call, where fbgemm packs them once. So AMX machines get int8 on fbgemm too, not bf16
+    (whose drafts also change with their batch neighbours); fbgemm's speed there is not measured.
+  - ``avx_vnni`` without AVX-512 → ``int_mm`` (oneDNN has AVX-VNNI kernels; fbgemm does not);
+  - AVX2 only (e.g. AMD Zen 3) → ``fbgemm`` with 7-bit activations (precision ``int8-fbgemm``):
+    ``torch._int_mm`` has no fast kernel there (2 threads, 32 rows: 512×512 6.6 ms in int8 against
+    0.28 ms in fp32, the 512×53,739 vocabulary projection 685 ms against 69 ms; fbgemm ≈ 10 ms).
 * **None of these** (no AVX2, or not x86) → ``none`` (float32).
 
 Set ``BITEXT_CPU_PRECISION=int8|bf16|none`` in the environment, or pass ``--quantize``, to override;
-``BITEXT_INT8_KERNEL=int_mm|fbgemm`` overrides the int8 kernel (to measure both on a new CPU with
-bench/bench_translate.py).
+``BITEXT_INT8_KERNEL=int_mm|fbgemm|fbgemm-vnni`` overrides the int8 kernel (to measure them on a
+new CPU with bench/bench_translate.py).
 
 Batch invariance by precision (what tests/test_b20_batch_vs_single.py asserts, on every x86-64
 kernel set): a draft's numbers depend on its batch neighbours only through rounding in the float
 kernels (attention, softmax, layer norm; in ``none`` and ``bf16`` also the matrix products, whose
-blocking depends on the batch shape). ``int8`` (both kernels): linear layers exact (integer
+blocking depends on the batch shape). ``int8`` (every kernel): linear layers exact (integer
 sums, per-row scales), drafts identical alone and batched except at near-ties (``int8-fbgemm``'s
 7-bit activation step makes a rounding flip twice as large: bench/README.md); ``none``: the same,
 with the float products added to the rounding sources; ``bf16``: bfloat16 rounding (8 bits of
@@ -54,12 +60,13 @@ PRECISION_OF = {"none": "float32", "bf16": "bfloat16", "int8": "int8"}
 ENV_OVERRIDE = "BITEXT_CPU_PRECISION"
 #: Environment override of the int8 kernel (:data:`INT8_KERNELS`).
 KERNEL_OVERRIDE = "BITEXT_INT8_KERNEL"
-#: int8 kernels of :mod:`toolkit.mt.int8_linear`: 8-bit activations through ``torch._int_mm``, or
-#: 7-bit activations through fbgemm's AVX2/AVX-512 kernels. Their drafts differ, so the precision
-#: name says which (``int8`` / ``int8-fbgemm``) and the draft cache keeps them apart.
-INT8_KERNELS = ("int_mm", "fbgemm")
+#: int8 kernels of :mod:`toolkit.mt.int8_linear`: 8-bit activations through ``torch._int_mm``,
+#: 7-bit activations through fbgemm (any AVX2 CPU), or 8-bit activations through fbgemm (needs VNNI).
+#: The 7-bit drafts differ, so the precision name says which (``int8`` / ``int8-fbgemm``) and the
+#: draft cache keeps them apart; ``int_mm`` and ``fbgemm-vnni`` compute the same numbers.
+INT8_KERNELS = ("int_mm", "fbgemm", "fbgemm-vnni")
 #: The precision name each int8 kernel computes in.
-INT8_PRECISION = {"int_mm": "int8", "fbgemm": "int8-fbgemm"}
+INT8_PRECISION = {"int_mm": "int8", "fbgemm": "int8-fbgemm", "fbgemm-vnni": "int8"}
 
 
 def _env_choice(name: str, choices) -> str:
@@ -76,13 +83,9 @@ def _env_choice(name: str, choices) -> str:
     return forced
 
 
-def _has_int8_dot(cpu) -> bool:
-    return cpu.has("avx512_vnni") or cpu.has("avx_vnni")
-
-
 def int8_kernel() -> str:
-    """The int8 kernel for this processor: ``int_mm`` with int8 dot products (VNNI, measured on
-    Zen 4) or without AVX2, ``fbgemm`` on AVX2 without them (measured on Zen 3).
+    """The int8 kernel for this processor (module docstring): ``fbgemm-vnni`` with ``avx512_vnni``,
+    ``int_mm`` with ``avx_vnni`` only or without AVX2, ``fbgemm`` on AVX2 without int8 dot products.
 
     Raises:
         UsageError: :data:`KERNEL_OVERRIDE` names no kernel.
@@ -93,11 +96,13 @@ def int8_kernel() -> str:
     if forced:
         return forced
     cpu = cpu_info()
-    return "fbgemm" if cpu.has("avx2") and not _has_int8_dot(cpu) else "int_mm"
+    if cpu.has("avx512_vnni"):
+        return "fbgemm-vnni"
+    return "fbgemm" if cpu.has("avx2") and not cpu.has("avx_vnni") else "int_mm"
 
 
 def auto_quantize() -> str:
-    """The ``--quantize`` value ``auto`` stands for on this processor (``"bf16"``, ``"int8"`` or ``"none"``).
+    """The ``--quantize`` value ``auto`` stands for on this processor (``"int8"`` or ``"none"``).
 
     Raises:
         UsageError: :data:`ENV_OVERRIDE` is set to something other than int8, bf16 or none.
@@ -108,11 +113,7 @@ def auto_quantize() -> str:
     if forced:
         return forced
     cpu = cpu_info()
-    if cpu.has("amx_tile", "amx_bf16"):
-        return "bf16"
-    if _has_int8_dot(cpu) or cpu.has("avx2"):
-        return "int8"
-    return "none"
+    return "int8" if cpu.has("avx2") or cpu.has("avx512_vnni") or cpu.has("avx_vnni") else "none"
 
 
 def resolve_quantize(quantize: str | None) -> str:
