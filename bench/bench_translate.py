@@ -18,9 +18,10 @@ What it does, all in one run so that only ratios measured together are compared:
    - ``naive``: transformers ``generate`` one sentence at a time (the baseline);
    - ``torch``: our TorchMarianEngine as shipped (``quantize="auto"``: the precision this CPU
      gets by default, named in the output; token-budgeted batches);
-   - ``torch-int8-int_mm`` / ``torch-int8-fbgemm`` / ``torch-bf16`` / ``torch-fp32``: the same
-     with ``--quantize`` and the int8 kernel forced (the one ``auto`` picks is left out: it is
-     ``torch``): which one is fastest on a new CPU is measured here, not assumed;
+   - ``torch-int8-int_mm`` / ``torch-int8-fbgemm`` / ``torch-int8-fbgemm-vnni`` / ``torch-bf16`` /
+     ``torch-fp32``: the same with ``--quantize`` and the int8 kernel forced (the one ``auto`` picks
+     is left out: it is ``torch``; so is ``fbgemm-vnni`` without AVX-512 VNNI, where it runs as
+     ``int_mm``): which one is fastest on a new CPU is measured here, not assumed;
    - ``ct2-bare-B``: bare ``ctranslate2.Translator.translate_batch`` on length-sorted chunks of B
      sentences (its best use: one call per chunk, cap from the chunk's longest);
    - ``ct2``: our CT2MarianEngine as shipped;
@@ -206,7 +207,7 @@ def worker(variant: str, model: Path, sentences: list[str], beams: int, tmp: Pat
         from toolkit.mt.precision import KERNEL_OVERRIDE
 
         quantize = {"torch-fp32": "none", "torch-bf16": "bf16"}.get(variant, "auto")
-        if variant.startswith("torch-int8-"):   # torch-int8-int_mm / torch-int8-fbgemm
+        if variant.startswith("torch-int8-"):   # torch-int8-<kernel>
             quantize, os.environ[KERNEL_OVERRIDE] = "int8", variant.removeprefix("torch-int8-")
         engine = TorchMarianEngine(str(model), device="cpu", beams=beams, quantize=quantize)
         result["precision"] = engine.settings.precision
@@ -334,7 +335,11 @@ def main(argv: list[str] | None = None) -> int:
     skip = set(filter(None, args.skip.split(",")))
     auto = auto_quantize()
     auto_variant = {"bf16": "torch-bf16", "none": "torch-fp32"}.get(auto, f"torch-int8-{int8_kernel()}")
-    forced = [v for v in (*(f"torch-int8-{k}" for k in INT8_KERNELS), "torch-bf16", "torch-fp32") if v != auto_variant]
+    from toolkit.mt.cpu import cpu_info
+
+    # Without AVX-512 VNNI, fbgemm-vnni runs as int_mm (toolkit.mt.int8_linear.usable_kernel): not timed twice.
+    kernels = [k for k in INT8_KERNELS if k != "fbgemm-vnni" or cpu_info().has("avx512_vnni")]
+    forced = [v for v in (*(f"torch-int8-{k}" for k in kernels), "torch-bf16", "torch-fp32") if v != auto_variant]
     timed = [v for v in ["naive", "torch", *forced, *(f"ct2-bare-{b}" for b in BARE_BATCH_SIZES), "ct2"]
              if v not in skip]
     runs: dict[str, list[dict]] = {}

@@ -132,3 +132,25 @@ def test_ct2_calibration_is_used_only_on_the_cpu_it_was_measured_on(monkeypatch,
     assert ct2_shape.call_shape(tmp_path, beams=4).source == "cpu-default"
     calib.write_text("{not json", encoding="utf-8")
     assert ct2_shape.call_shape(tmp_path, beams=4).source == "cpu-default"
+
+
+def test_the_vnni_check_fails_on_fbgemm_kernels_that_saturate():
+    """Negative control of :func:`toolkit.mt.int8_linear.fbgemm_vnni_exact`: fbgemm's AVX2 and plain
+    AVX-512 kernels add u8 × s8 pairs in saturating int16; forced onto them (fbgemm's own
+    ``FBGEMM_ENABLE_INSTRUCTIONS``), the check must say no on any x86-64 CPU, and the engine's
+    ``fbgemm-vnni`` kernel must fall back to ``int_mm`` (the same numbers)."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("torch")
+    from toolkit.mt.int8_linear import fbgemm_available
+
+    if not fbgemm_available():
+        pytest.skip("no fbgemm in this torch build")
+    code = "from toolkit.mt.int8_linear import fbgemm_vnni_exact, usable_kernel; " \
+           "print(fbgemm_vnni_exact(), usable_kernel('fbgemm-vnni'))"
+    for isa in ("AVX2", "AVX512"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={**os.environ, "FBGEMM_ENABLE_INSTRUCTIONS": isa}).stdout.split()
+        assert out == ["False", "int_mm"], isa
