@@ -21,6 +21,9 @@ One run, so that only ratios measured together are compared:
      running a folder: batches never cross an article);
    - ``rerun``: ``translate_files`` over the finished corpus again (a fresh process; the up-to-date
      check reads headers only; no model);
+   - ``from-tm``: the corpus again into an empty folder with a copy of the corpus run's TM: every
+     draft comes from the TM (no model), so this is the driver's own work — segmentation, lookups,
+     merges, atomic PO/TSV writes — which bounds how many drafting cores one driver can serve;
    - ``ray``: the corpus on Ray local mode, 2 actors × ``threads/2`` torch threads (the same total
      threads as the others); Ray's own start (``ray.init``) is reported, not counted; the actors'
      start-up (engine load in each) is inside the time and reported on its own.
@@ -132,6 +135,9 @@ def worker(variant: str, model: Path, corpus: Path, work: Path, threads: int) ->
     out = work / variant
     if variant != "rerun":
         shutil.rmtree(out, ignore_errors=True)
+    if variant == "from-tm":   # the corpus run's TM, read and written in a copy
+        out.mkdir(parents=True)
+        shutil.copy(work / "corpus" / ".bitext-tm.sqlite", out / ".bitext-tm.sqlite")
     if variant in ("bare", "corpus", "one-by-one"):
         engine = _engine(model, threads)
         r["precision"] = engine.settings.precision
@@ -146,6 +152,11 @@ def worker(variant: str, model: Path, corpus: Path, work: Path, threads: int) ->
             for p in paths:
                 translate_files([p], out, _options(model, tm=work / "one-by-one.tm"), engine_factory=lambda o: engine)
         r["seconds"] = time.perf_counter() - t0
+    elif variant == "from-tm":
+        t0 = time.perf_counter()
+        rep = translate_files(paths, out, _options(model))
+        r["seconds"] = time.perf_counter() - t0
+        r["drafted"], r["torch_imported"] = rep.drafted, "torch" in sys.modules
     elif variant == "rerun":
         t0 = time.perf_counter()
         rep = translate_files(paths, work / "corpus", _options(model))
@@ -208,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True)
     skip = set(filter(None, args.skip.split(",")))
     runs: dict[str, dict] = {}
-    for variant in [v for v in ("bare", "corpus", "rerun", "one-by-one", "ray") if v not in skip]:
+    for variant in [v for v in ("bare", "corpus", "rerun", "from-tm", "one-by-one", "ray") if v not in skip]:
         cmd = [sys.executable, __file__, "--worker", variant, "--model", str(args.model)]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         if proc.returncode:
@@ -227,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|")
     for v, r in runs.items():
         extra = {"rerun": f" ({r.get('up_to_date')} up to date, torch imported: {r.get('torch_imported')})",
+                 "from-tm": f" (drafted {r.get('drafted')}, torch imported: {r.get('torch_imported')})",
                  "ray": f" (ray.init {r.get('ray_init', 0):.1f} s not counted; engine load per actor "
                         f"{r.get('actor_load', 0):.1f} s counted)"}.get(v, "")
         print(f"| {v}{extra} | {r['seconds']:.2f} | {n / r['seconds']:.2f} | {r['rss_mb']:.0f} MB |")
