@@ -25,7 +25,7 @@ def render_cmd(file: str, out: str | None, approved_only: bool) -> int:
         require_stream("stdout")
     text = render_po(file, None if to_stdout else out, approved_only=approved_only, counts=counts)
     if to_stdout:
-        click.get_text_stream("stdout").write(text)
+        click.echo(text, nl=False, color=True)   # color=True: the text as it is, escapes not stripped
     if counts.get("fuzzy") or counts.get("stale"):
         click.echo(f"bitext: warning: rendered {counts['fuzzy']} unreviewed draft(s) and {counts['stale']} stale "
                    f"translation(s) (source changed since) of {sum(counts.values())} segments; "
