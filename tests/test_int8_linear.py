@@ -128,4 +128,3 @@ def test_kernels_fall_back_to_int_mm_where_fbgemm_cannot_run_them(kernel, monkey
         Int8Linear(_layer(), "fbgemm-vnni")
     monkeypatch.setattr(int8_linear, "fbgemm_available", lambda: False)
     assert [usable_kernel(k) for k in KERNELS] == ["int_mm"] * len(KERNELS)
-

@@ -14,8 +14,9 @@ How ``auto`` decides, and why (bench/README.md has the measurements):
     fbgemm's pre-packed int8 kernels with 8-bit activations (VNNI adds u8 × s8 products straight
     into int32, so nothing saturates; checked once per process, :mod:`toolkit.mt.int8_linear`),
     the same integers and roundings as ``torch._int_mm`` — the same drafts. On an AMD EPYC Zen 4
-    (2 threads, beam 4, 32 sentences, medians of 3; bench/README.md) ``_int_mm`` took 16.5 s,
-    fbgemm (7-bit) 16.3 s, bf16 21.3 s, fp32 30.6 s. On an Intel Xeon Sapphire Rapids (issue 16)
+    (2 threads, beam 4, 32 sentences, medians of 3; bench/README.md) ``fbgemm-vnni`` took 15.0 s,
+    ``_int_mm`` 14.5 s, fbgemm 7-bit 16.3 s, bf16 20.3 s, fp32 28.8 s: the two 8-bit kernels are
+    equally fast there. On an Intel Xeon Sapphire Rapids (issue 16)
     ``_int_mm`` took 27.8 s, swinging 1.4× between quiet rounds, and bf16 on the AMX tiles 25.4 s:
     both 3.3–3.6× naive. Likely causes (not measurable here, no such CPU): oneDNN creates a kernel
     per matrix shape, and ours change with every batch, and reorders the weights for the AMX tiles
