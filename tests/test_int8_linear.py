@@ -128,3 +128,11 @@ def test_kernels_fall_back_to_int_mm_where_fbgemm_cannot_run_them(kernel, monkey
         Int8Linear(_layer(), "fbgemm-vnni")
     monkeypatch.setattr(int8_linear, "fbgemm_available", lambda: False)
     assert [usable_kernel(k) for k in KERNELS] == ["int_mm"] * len(KERNELS)
+
+
+@pytest.mark.parametrize("out_f", [3, 33])
+def test_a_single_input_feature_works_in_every_kernel(kernel, out_f):
+    """K = 1 (torch._int_mm returns garbage for it, in either weight layout: the module pads K)."""
+    layer = _layer(in_f=1, out_f=out_f, seed=7)
+    x = torch.randn(4, 1)
+    assert (Int8Linear(layer, kernel)(x) - layer(x)).abs().max() <= 0.03 * layer(x).abs().max()

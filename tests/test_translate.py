@@ -135,8 +135,15 @@ def test_rounds_are_whole_engine_batches_so_no_batch_runs_part_filled():
     assert len(by_count) > len(whole)
 
 
-def test_rounds_of_an_engine_without_batches_are_fixed_counts():
-    rounds = Translator(EchoEngine()).rounds([f"câu {i}" for i in range(10)], at_least=4)
-    assert [len(r) for r in rounds] == [4, 4, 2]
+def test_rounds_of_an_engine_without_batches_are_fixed_counts_of_distinct_texts():
+    rounds = Translator(EchoEngine()).rounds([f"câu {i}" for i in range(10)] + ["câu 3"], at_least=4)
+    assert [len(r) for r in rounds] == [4, 4, 2]          # the repeated text is in one round only
     with pytest.raises(ValueError):
         Translator(EchoEngine()).rounds(["câu"], at_least=0)
+
+
+def test_rounds_refuse_an_engine_whose_batches_lose_a_text():
+    engine = BatchingEcho(max_batch_tokens=64)
+    engine.batches = lambda texts: [[0]]
+    with pytest.raises(RuntimeError, match="did not list each of 2 texts once"):
+        Translator(engine).rounds(["một hai", "ba"], at_least=1)

@@ -24,7 +24,9 @@ Three kernels compute the same scheme (:func:`toolkit.mt.precision.int8_kernel` 
 * ``fbgemm-vnni`` — the same fbgemm call with 8-bit activations (±127, pins ±127.5, no
   ``reduce_range``), for CPUs with AVX-512 VNNI, whose ``vpdpbusd`` adds u8 × s8 products straight
   into int32: nothing saturates, and the integers and roundings are ``int_mm``'s, so are the outputs
-  (tests/test_int8_linear.py). :func:`fbgemm_vnni_exact` checks that once per process on the
+  for finite inputs of a module left in float32, as the engine uses it (tests/test_int8_linear.py;
+  after ``.half()`` ``int_mm`` rounds its weight scales to float16, while fbgemm's packed copy keeps
+  them in float32). :func:`fbgemm_vnni_exact` checks that once per process on the
   worst-case sums; :func:`usable_kernel` falls back to ``int_mm`` where it fails.
 
 All three give ``y[m, n] = fl(fl(Σ qx·qw · scale_w[n]) · scale_x[m]) + b[n]`` with the same
@@ -101,6 +103,9 @@ class Int8Linear(torch.nn.Module):
             # _int_mm takes (K, N). For very wide outputs (the vocabulary projection) the transposed view
             # of a row-major (N, K) matrix ran 1.4× faster here; for the others, a contiguous (K, N).
             self._wide = q.shape[0] > 8 * q.shape[1]
+            # torch._int_mm returns garbage for K = 1 (torch 2.13, any layout): a zero column makes K = 2.
+            self._pad_k = int(q.shape[1] == 1)
+            q = torch.nn.functional.pad(q, (0, self._pad_k))
             self.register_buffer("qweight", q.contiguous() if self._wide else q.t().contiguous())
         else:
             # fbgemm keeps its own packed copy of the int8 weights: no second one here.
@@ -128,7 +133,10 @@ class Int8Linear(torch.nn.Module):
         x2 = x.reshape(-1, shape[-1]).float()
         if self.kernel == "int_mm":
             q, scale_x = self.quantize_rows(x2)
-            acc = torch._int_mm(q.to(torch.int8), self.qweight.t() if self._wide else self.qweight)
+            qi = q.to(torch.int8)
+            if self._pad_k:
+                qi = torch.nn.functional.pad(qi, (0, self._pad_k))
+            acc = torch._int_mm(qi, self.qweight.t() if self._wide else self.qweight)
             # Scales stay float32 even if the module was cast (.half()): integer sums reach millions,
             # which overflow float16. .float() is free when they already are.
             y = acc * self.scale_w.float()

@@ -68,22 +68,27 @@ class Translator:
         return self.engine.settings
 
     def rounds(self, texts: Sequence[str], at_least: int) -> list[list[str]]:
-        """Split ``texts`` into drafting rounds of whole engine batches, each of ≥ ``at_least`` texts
-        (the last may hold fewer), in the engine's batch order (longest first).
+        """Split the distinct ``texts`` into drafting rounds of whole engine batches, each of
+        ≥ ``at_least`` texts (the last may hold fewer), in the engine's batch order (longest first).
 
         Corpus mode commits each round to the TM; a round that ended inside an engine batch would
-        run that batch part-filled (the cost a 200-article corpus measured: issue 15). Texts too
-        long for the model are split later, in :meth:`translate`, so their rounds are planned on
-        the whole text. An engine without ``batches`` gets rounds of exactly ``at_least`` texts.
+        run that batch part-filled (the cost a 200-article corpus measured: issue 15). Rounds are
+        planned on the texts as given: where placeholder masking or glossary protection changes a
+        text's token count before the engine sees it, or a text is too long and is split in
+        :meth:`translate`, a round may end inside a batch after all — a cost in speed only. An
+        engine without ``batches`` gets rounds of exactly ``at_least`` texts.
 
         Raises:
             ValueError: ``at_least`` < 1.
+            RuntimeError: the engine's ``batches`` does not list every text exactly once (an engine bug).
         """
         if at_least < 1:
             raise ValueError("at_least must be ≥ 1")
-        texts = list(texts)
+        texts = list(dict.fromkeys(texts))
         plan = getattr(self.engine, "batches", None)
         batches = plan(texts) if plan is not None and texts else [[i] for i in range(len(texts))]
+        if sorted(i for b in batches for i in b) != list(range(len(texts))):
+            raise RuntimeError(f"{type(self.engine).__name__}.batches() did not list each of {len(texts)} texts once")
         out: list[list[str]] = []
         current: list[str] = []
         for batch in batches:
