@@ -171,7 +171,10 @@ class TorchMarianEngine:
         """The batches :meth:`generate` runs for ``texts``, in order: lists of indices into ``texts``
         (longest first, within ``max_batch_tokens``; see :func:`toolkit.mt.batching.plan_batches`).
         Passing whole batches, in this order, to ``generate`` gives the same batches again."""
-        return plan_batches(self.count_tokens(texts), self.max_batch_tokens)
+        return self._plan(self.count_tokens(texts))
+
+    def _plan(self, lengths: list[int]) -> list[list[int]]:
+        return plan_batches(lengths, self.max_batch_tokens)
 
     def generate(self, texts: Sequence[str], *, n_best: int = 1, no_repeat_ngram_size: int = 0
                  ) -> list[list[Hypothesis]]:
@@ -196,7 +199,7 @@ class TorchMarianEngine:
         sequences: list[list[int]] = [[] for _ in texts]
         eos = self.model.config.eos_token_id
         pad = self.model.config.pad_token_id
-        for batch in plan_batches(lengths, self.max_batch_tokens):   # as batches() plans them
+        for batch in self._plan(lengths):
             enc = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True)
             enc = {k: v.to(self.device) for k, v in enc.items()}
             # Each text keeps its own output cap inside a padded batch (b20: a draft must not depend
